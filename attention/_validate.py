@@ -1,0 +1,86 @@
+"""Input checks shared by the analysis modules.
+
+Every public function funnels its series through these helpers so that bad
+input fails early with a :class:`~attention.errors.DataError` that names the
+argument, instead of a traceback from deep inside pandas or numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+
+def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
+    """Return ``x`` as a float Series on a sorted, unique DatetimeIndex."""
+    if isinstance(x, pd.DataFrame):
+        if x.shape[1] != 1:
+            raise DataError(
+                f"{name}: expected a Series or a one-column DataFrame, got {x.shape[1]} columns"
+            )
+        x = x.iloc[:, 0]
+    if not isinstance(x, pd.Series):
+        raise DataError(f"{name}: expected a pandas Series with a DatetimeIndex, got {type(x).__name__}")
+    if not isinstance(x.index, pd.DatetimeIndex):
+        raise DataError(f"{name}: expected a DatetimeIndex, got {type(x.index).__name__}")
+    if x.index.has_duplicates:
+        dup = x.index[x.index.duplicated()][0]
+        raise DataError(f"{name}: the index has duplicate dates (first: {dup.date()})")
+    if not (pd.api.types.is_numeric_dtype(x.dtype) or x.dtype == object):
+        raise DataError(f"{name}: expected numeric values, got dtype {x.dtype}")
+    if pd.api.types.is_bool_dtype(x.dtype):
+        raise DataError(f"{name}: expected numeric values, got booleans")
+    try:
+        values = pd.to_numeric(x, errors="raise").astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: expected numeric values ({exc})") from None
+    values = values.replace([np.inf, -np.inf], np.nan).sort_index()
+    values.name = x.name if x.name is not None else name
+    n = int(values.notna().sum())
+    if len(values) == 0:
+        raise DataError(f"{name}: the series is empty")
+    if n == 0:
+        raise DataError(f"{name}: every value is NaN")
+    if n < min_obs:
+        raise DataError(f"{name}: needs at least {min_obs} non-missing observations, got {n}")
+    return values
+
+
+def as_frame(x, name: str) -> pd.DataFrame:
+    """Return ``x`` as a float DataFrame on a sorted, unique DatetimeIndex."""
+    if isinstance(x, pd.Series):
+        return as_series(x, name).to_frame()
+    if not isinstance(x, pd.DataFrame):
+        raise DataError(f"{name}: expected a pandas Series or DataFrame, got {type(x).__name__}")
+    if x.shape[1] == 0:
+        raise DataError(f"{name}: the DataFrame has no columns")
+    cols = {c: as_series(x[c], f"{name}[{c!r}]") for c in x.columns}
+    return pd.DataFrame(cols)
+
+
+def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.DataFrame:
+    """Inner-join named series on their dates, drop rows with any NaN, check length.
+
+    Raises a DataError naming the arguments when they share too few dates, which
+    is what misaligned indexes (daily against weekly, wrong week anchor) produce.
+    """
+    frame = pd.concat(series, axis=1, join="inner").dropna()
+    if len(frame) < min_obs:
+        names = ", ".join(series)
+        spans = "; ".join(
+            f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
+            for k, s in series.items()
+        )
+        raise DataError(
+            f"{names}: only {len(frame)} dates have every series present, need at least {min_obs}"
+            f"{' ' + why if why else ''}. Check that the indexes share dates and frequency ({spans})."
+        )
+    return frame
+
+
+def positive_int(value, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise DataError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)

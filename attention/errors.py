@@ -1,0 +1,75 @@
+"""Exceptions and warnings raised by market-attention.
+
+Every error the library raises on purpose derives from :class:`AttentionError`,
+so ``except attention.AttentionError`` catches all of them::
+
+    AttentionError
+     +-- CollectorError               a data source failed
+     |    +-- RateLimitError           the source said "too many requests"
+     |    +-- AuthenticationError      credentials missing or refused
+     |    +-- UpstreamFormatError      the source answered in a shape we do not know
+     +-- DataError (also ValueError)  input data or arguments are unusable
+     +-- MissingDependencyError (also ImportError)
+                                      an optional dependency is not installed
+
+Warnings derive from :class:`AttentionWarning`, so they can be filtered as one
+family with :func:`warnings.filterwarnings`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AttentionError",
+    "AttentionWarning",
+    "AuthenticationError",
+    "CollectorError",
+    "DataError",
+    "MissingDependencyError",
+    "NonStationaryWarning",
+    "ProxyWarning",
+    "RateLimitError",
+    "UpstreamFormatError",
+]
+
+
+class AttentionError(Exception):
+    """Root of every error raised by market-attention."""
+
+
+class CollectorError(AttentionError):
+    """A data source could not deliver what was asked."""
+
+
+class RateLimitError(CollectorError):
+    """The source refused further requests for now (HTTP 429 or equivalent)."""
+
+
+class AuthenticationError(CollectorError):
+    """Credentials were missing, malformed or refused by the source."""
+
+
+class UpstreamFormatError(CollectorError):
+    """The source answered, but not in a format this library understands."""
+
+
+class DataError(AttentionError, ValueError):
+    """Input data or arguments cannot be used as given.
+
+    The message names the argument and says what was expected.
+    """
+
+
+class MissingDependencyError(AttentionError, ImportError):
+    """An optional dependency needed for this call is not installed."""
+
+
+class AttentionWarning(UserWarning):
+    """Root of every warning issued by market-attention."""
+
+
+class NonStationaryWarning(AttentionWarning):
+    """A series entering a test looks non-stationary (ADF/KPSS disagree with stationarity)."""
+
+
+class ProxyWarning(AttentionWarning):
+    """A quantity was replaced by a proxy that measures something related, not the same."""
