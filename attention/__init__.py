@@ -1,0 +1,80 @@
+"""market-attention: does public attention lead money and prices, or follow them?
+
+Collect attention to market themes, score it without look-ahead, and test
+whether it leads flows and returns with p-values that survive
+autocorrelation. Everything returns pandas objects or result objects with
+``summary()``, ``to_frame()`` and ``plot()``.
+
+>>> import attention
+>>> result = attention.preis2013("debt", delta_t=3)
+>>> f"{result.buy_and_hold_return:.1%}"
+'16.5%'
+"""
+
+from __future__ import annotations
+
+from .backtest import BacktestResult, preis2013, preis_strategy
+from .claims import ClaimResult, outperformance_streaks, streak_record, ytd_gap
+from .correlation import FeedbackLoopResult, GrangerResult, feedback_loop, granger, holm, stationarity
+from .datasets import load_preis2013, load_prices
+from .errors import (
+    AttentionError,
+    AttentionWarning,
+    AuthenticationError,
+    CollectorError,
+    DataError,
+    MissingDependencyError,
+    NonStationaryWarning,
+    ProxyWarning,
+    RateLimitError,
+    UpstreamFormatError,
+)
+from .market import abnormal_dollar_volume_proxy, etf_flows, log_returns, relative_returns, to_google_weeks
+from .schema import OBSERVATION_COLUMNS, to_wide, validate_observations
+from .scoring import asvi, log_change, preis_delta, trailing_zscore
+from .themes import DEFAULT_THEMES, Theme, get_theme
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AttentionError",
+    "AttentionWarning",
+    "AuthenticationError",
+    "BacktestResult",
+    "ClaimResult",
+    "CollectorError",
+    "DEFAULT_THEMES",
+    "DataError",
+    "FeedbackLoopResult",
+    "GrangerResult",
+    "MissingDependencyError",
+    "NonStationaryWarning",
+    "OBSERVATION_COLUMNS",
+    "ProxyWarning",
+    "RateLimitError",
+    "Theme",
+    "UpstreamFormatError",
+    "abnormal_dollar_volume_proxy",
+    "asvi",
+    "etf_flows",
+    "feedback_loop",
+    "get_theme",
+    "granger",
+    "holm",
+    "load_preis2013",
+    "load_prices",
+    "log_change",
+    "log_returns",
+    "outperformance_streaks",
+    "preis2013",
+    "preis_delta",
+    "preis_strategy",
+    "relative_returns",
+    "stationarity",
+    "streak_record",
+    "to_google_weeks",
+    "to_wide",
+    "trailing_zscore",
+    "validate_observations",
+    "ytd_gap",
+]
