@@ -98,6 +98,11 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
         raise DataError("small, large: prices must be positive")
     if as_of is not None:
         as_of = _timestamp(as_of)
+        if as_of < both.index[1]:
+            raise DataError(
+                f"as_of: {as_of:%Y-%m-%d} is before the prices {sn} and {gn} share "
+                f"({both.index[0]:%Y-%m-%d} to {both.index[-1]:%Y-%m-%d})"
+            )
         both = both.loc[:as_of]
     if len(both) < 2:
         raise DataError("small, large: fewer than two common dates with prices (up to as_of)")

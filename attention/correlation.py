@@ -273,18 +273,25 @@ def _sum_t_stats(y: np.ndarray, own: np.ndarray, causes: np.ndarray) -> tuple[np
     """
     q, _ = np.linalg.qr(own)
     yr = y - q @ (q.T @ y)
-    xr = causes - np.einsum("nk,bkl->bnl", q, np.einsum("nk,bnl->bkl", q, causes))
-    xtx = np.einsum("bni,bnj->bij", xr, xr)
-    xty = np.einsum("bni,n->bi", xr, yr)
-    beta = np.linalg.solve(xtx, xty[..., None])[..., 0]
+    xr = causes - q @ (q.T @ causes)
+    xr_t = xr.transpose(0, 2, 1)
+    xtx = xr_t @ xr
+    xty = xr_t @ yr
+    inv = np.linalg.inv(xtx)
+    beta = (inv @ xty[..., None])[..., 0]
     n, k = own.shape
     lags = causes.shape[2]
-    ssr = yr @ yr - np.einsum("bi,bi->b", beta, xty)
-    s2 = ssr / (n - k - lags)
-    ones = np.ones(lags)
-    var_sum = s2 * np.einsum("i,bij,j->b", ones, np.linalg.inv(xtx), ones)
+    ssr = yr @ yr - np.sum(beta * xty, axis=1)
+    var_sum = ssr / (n - k - lags) * inv.sum(axis=(1, 2))  # 1' inv 1: variance of the summed betas
     total = beta.sum(axis=1)
     return total / np.sqrt(var_sum), total
+
+
+def _shifted_lags(x: np.ndarray, lags: int, shifts: np.ndarray) -> np.ndarray:
+    """``_lags(np.roll(x, k), lags)`` for every k in ``shifts``, as one (b, n-lags, lags) array."""
+    n = len(x)
+    t = np.arange(lags, n)[:, None] - np.arange(1, lags + 1)[None, :]
+    return x[(t[None] - shifts[:, None, None]) % n]
 
 
 _LINKS = (("returns", "attention"), ("attention", "flows"), ("flows", "returns"))
@@ -472,10 +479,11 @@ def feedback_loop(
         own = np.hstack([np.ones((n - lags, 1)), _lags(y, lags)])
         observed = _lags(x, lags)[None]
         t_obs, total = _sum_t_stats(y[lags:], own, observed)
+        # Chunks keep memory flat for long daily series.
         t_null = np.concatenate(
             [
-                _sum_t_stats(y[lags:], own, np.stack([_lags(np.roll(x, k), lags) for k in chunk]))[0]
-                for chunk in np.array_split(shifts, max(1, n_surrogates // 200))
+                _sum_t_stats(y[lags:], own, _shifted_lags(x, lags, chunk))[0]
+                for chunk in np.array_split(shifts, max(1, n * n_surrogates // 500_000))
             ]
         )
         t_obs, t_null = sign * t_obs[0], sign * t_null
