@@ -25,7 +25,6 @@ from .errors import (
     DataError,
     MissingDependencyError,
     NonStationaryWarning,
-    ProxyWarning,
     RateLimitError,
     UpstreamFormatError,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "MissingDependencyError",
     "NonStationaryWarning",
     "OBSERVATION_COLUMNS",
-    "ProxyWarning",
     "RateLimitError",
     "Theme",
     "UpstreamFormatError",

@@ -37,7 +37,9 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     except (TypeError, ValueError) as exc:
         raise DataError(f"{name}: expected numeric values ({exc})") from None
     values = values.replace([np.inf, -np.inf], np.nan).sort_index()
-    values.name = x.name if x.name is not None else name
+    # yfinance columns are (field, ticker) tuples; the ticker is the useful label.
+    label = x.name[-1] if isinstance(x.name, tuple) else x.name
+    values.name = label if label is not None else name
     n = int(values.notna().sum())
     if len(values) == 0:
         raise DataError(f"{name}: the series is empty")

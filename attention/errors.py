@@ -26,7 +26,6 @@ __all__ = [
     "DataError",
     "MissingDependencyError",
     "NonStationaryWarning",
-    "ProxyWarning",
     "RateLimitError",
     "UpstreamFormatError",
 ]
@@ -70,6 +69,3 @@ class AttentionWarning(UserWarning):
 class NonStationaryWarning(AttentionWarning):
     """A series entering a test looks non-stationary (ADF/KPSS disagree with stationarity)."""
 
-
-class ProxyWarning(AttentionWarning):
-    """A quantity was replaced by a proxy that measures something related, not the same."""
