@@ -26,6 +26,7 @@ from .errors import (
     MissingDependencyError,
     NonStationaryWarning,
     RateLimitError,
+    RoundingFloorWarning,
     UpstreamFormatError,
 )
 from .market import abnormal_dollar_volume_proxy, etf_flows, log_returns, relative_returns, to_google_weeks
@@ -50,6 +51,7 @@ __all__ = [
     "NonStationaryWarning",
     "OBSERVATION_COLUMNS",
     "RateLimitError",
+    "RoundingFloorWarning",
     "Theme",
     "UpstreamFormatError",
     "abnormal_dollar_volume_proxy",

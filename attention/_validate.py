@@ -62,12 +62,21 @@ def as_frame(x, name: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def naive_utc(x):
+    """Observations carry UTC-aware dates, market data usually naive ones; compare them as naive UTC."""
+    if isinstance(x.index, pd.DatetimeIndex) and x.index.tz is not None:
+        x = x.copy()
+        x.index = x.index.tz_convert("UTC").tz_localize(None)
+    return x
+
+
 def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.DataFrame:
     """Inner-join named series on their dates, drop rows with any NaN, check length.
 
     Raises a DataError naming the arguments when they share too few dates, which
     is what misaligned indexes (daily against weekly, wrong week anchor) produce.
     """
+    series = {k: naive_utc(s) for k, s in series.items()}
     frame = pd.concat(series, axis=1, join="inner").dropna()
     if len(frame) < min_obs:
         names = ", ".join(series)

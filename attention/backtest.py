@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
-from ._validate import as_series, positive_int
+from ._validate import as_series, naive_utc, positive_int
 from .errors import DataError
 from .scoring import preis_delta
 
@@ -219,8 +219,8 @@ def preis_strategy(search, prices, delta_t: int = 3) -> BacktestResult:
         If inputs are empty, non-numeric or do not overlap enough.
     """
     delta_t = positive_int(delta_t, "delta_t")
-    s = as_series(search, "search", min_obs=delta_t + 10)
-    p = as_series(prices, "prices", min_obs=delta_t + 10).dropna()
+    s = naive_utc(as_series(search, "search", min_obs=delta_t + 10))
+    p = naive_utc(as_series(prices, "prices", min_obs=delta_t + 10)).dropna()
     if (p <= 0).any():
         raise DataError("prices: must be positive")
     after_week = s.index + pd.Timedelta(days=7)
@@ -232,10 +232,10 @@ def preis_strategy(search, prices, delta_t: int = 3) -> BacktestResult:
     stale = np.zeros(len(s), dtype=bool)
     stale[ok] = (p.index[pos[ok]] - after_week[ok]) > pd.Timedelta(days=6)
     entry[stale] = np.nan
-    keep = entry.notna() & s.notna()
-    if keep.sum() < delta_t + 10:
+    if (entry.notna() & s.notna()).sum() < delta_t + 10:
         raise DataError(
-            f"search, prices: only {int(keep.sum())} weeks have both search data and a following close;"
-            " check that search is weekly (Sunday-labelled) and prices daily over the same years"
+            f"search, prices: only {int((entry.notna() & s.notna()).sum())} weeks have both search data and a"
+            " following close; check that search is weekly (Sunday-labelled) and prices daily over the same years"
         )
-    return _run(str(s.name), s[keep], entry[keep], delta_t)
+    # Signals come from consecutive weeks of search; weeks without a price just do not trade.
+    return _run(str(s.name), s, entry, delta_t)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, new_axes
-from ._validate import as_series
+from ._validate import align, as_series
 from .errors import DataError
 
 __all__ = ["ClaimResult", "outperformance_streaks", "streak_record", "ytd_gap"]
@@ -93,11 +93,16 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
     s = as_series(small, "small", min_obs=2)
     g = as_series(large, "large", min_obs=2)
     sn, gn = (str(s.name), str(g.name)) if s.name != g.name else ("small", "large")
-    both = pd.concat({sn: s, gn: g}, axis=1, join="inner").dropna()
+    both = align({sn: s, gn: g}, min_obs=2)
     if (both <= 0).any().any():
         raise DataError("small, large: prices must be positive")
     if as_of is not None:
         as_of = _timestamp(as_of)
+        if as_of - both.index[-1] > pd.Timedelta(days=7):
+            raise DataError(
+                f"as_of: {as_of:%Y-%m-%d} is after the prices {sn} and {gn} share end "
+                f"({both.index[-1]:%Y-%m-%d}); the answer would be stale"
+            )
         if as_of < both.index[1]:
             raise DataError(
                 f"as_of: {as_of:%Y-%m-%d} is before the prices {sn} and {gn} share "

@@ -281,7 +281,7 @@ def _sum_t_stats(y: np.ndarray, own: np.ndarray, causes: np.ndarray) -> tuple[np
     beta = (inv @ xty[..., None])[..., 0]
     n, k = own.shape
     lags = causes.shape[2]
-    ssr = yr @ yr - np.sum(beta * xty, axis=1)
+    ssr = np.maximum(yr @ yr - np.sum(beta * xty, axis=1), 0.0)  # cancellation can dip below 0
     var_sum = ssr / (n - k - lags) * inv.sum(axis=(1, 2))  # 1' inv 1: variance of the summed betas
     total = beta.sum(axis=1)
     return total / np.sqrt(var_sum), total
@@ -487,6 +487,8 @@ def feedback_loop(
             ]
         )
         t_obs, t_null = sign * t_obs[0], sign * t_null
+        # A perfect fit has no residual variance and no t; it is no evidence of a direction.
+        p_link = (1 + np.sum(t_null >= t_obs)) / (n_surrogates + 1) if np.isfinite(t_obs) else 1.0
         _, p_f, _, n_obs, pr2 = _granger_f(y, x, lags)
         name = f"{cause} -> {effect}"
         null[name] = t_null
@@ -499,7 +501,7 @@ def feedback_loop(
             "effect_size": total[0] * x.std(ddof=1) / y.std(ddof=1),
             "partial_r2": pr2,
             "t_stat": t_obs,
-            "p_surrogate": (1 + np.sum(t_null >= t_obs)) / (n_surrogates + 1),
+            "p_surrogate": p_link,
             "p_granger": p_f,
         }
     links = pd.DataFrame.from_dict(rows, orient="index")

@@ -12,6 +12,10 @@ so ``except attention.AttentionError`` catches all of them::
      +-- MissingDependencyError (also ImportError)
                                       an optional dependency is not installed
 
+    AttentionWarning
+     +-- NonStationaryWarning         a tested series looks non-stationary
+     +-- RoundingFloorWarning         Google's integer rounding swamps a term
+
 Warnings derive from :class:`AttentionWarning`, so they can be filtered as one
 family with :func:`warnings.filterwarnings`.
 """
@@ -27,6 +31,7 @@ __all__ = [
     "MissingDependencyError",
     "NonStationaryWarning",
     "RateLimitError",
+    "RoundingFloorWarning",
     "UpstreamFormatError",
 ]
 
@@ -69,3 +74,7 @@ class AttentionWarning(UserWarning):
 class NonStationaryWarning(AttentionWarning):
     """A series entering a test looks non-stationary (ADF/KPSS disagree with stationarity)."""
 
+
+
+class RoundingFloorWarning(AttentionWarning):
+    """A term sits so low on Google's 0-100 scale that integer rounding dominates its values."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._validate import as_frame, as_series, positive_int
+from ._validate import align, as_frame, as_series, naive_utc, positive_int
 from .errors import DataError
 
 __all__ = [
@@ -71,9 +71,7 @@ def relative_returns(small, large):
     """
     s = _positive(as_series(small, "small", min_obs=2).to_frame(), "small").iloc[:, 0]
     g = _positive(as_series(large, "large", min_obs=2).to_frame(), "large").iloc[:, 0]
-    both = pd.concat({"small": s, "large": g}, axis=1, join="inner").dropna()
-    if len(both) < 2:
-        raise DataError("small, large: fewer than two common dates; check that the indexes overlap")
+    both = align({"small": s, "large": g}, min_obs=2)
     rel = np.log(both).diff().dropna()
     out = rel["small"] - rel["large"]
     out.name = f"{s.name} - {g.name}"
@@ -154,10 +152,12 @@ def etf_flows(shares_outstanding, nav):
         If the inputs are not numeric, have no common dates or columns, or
         shares outstanding are not positive.
     """
-    so = as_frame(shares_outstanding, "shares_outstanding")
-    nv = as_frame(nav, "nav")
+    so = naive_utc(as_frame(shares_outstanding, "shares_outstanding"))
+    nv = naive_utc(as_frame(nav, "nav"))
     if isinstance(shares_outstanding, pd.Series) and isinstance(nav, pd.Series):
         nv.columns = so.columns
+    if set(so.columns) == set(nv.columns):
+        nv = nv[list(so.columns)]
     if list(so.columns) != list(nv.columns):
         raise DataError(
             f"shares_outstanding, nav: columns differ ({list(so.columns)} vs {list(nv.columns)})"
@@ -188,7 +188,7 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
         Number of prior periods in the trailing mean; the current period is
         never part of its own baseline.
     weekly : bool
-        Sum dollar volume into Google weeks first (for weekly analysis).
+        Average daily dollar volume over Google weeks first (for weekly analysis).
 
     Raises
     ------
@@ -198,14 +198,11 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
     window = positive_int(window, "window")
     c = as_series(close, "close")
     v = as_series(volume, "volume")
-    both = pd.concat({"c": c, "v": v}, axis=1, join="inner").dropna()
-    if len(both) <= window:
-        raise DataError(
-            f"close, volume: {len(both)} common non-missing dates, need more than window={window}"
-        )
-    dollars = both["c"] * both["v"]
+    both = align({"close": c, "volume": v}, min_obs=window + 1)
+    dollars = both["close"] * both["volume"]
     if weekly:
-        dollars = to_google_weeks(dollars, "sum")
+        # The mean trading day, not the sum: holiday and unfinished weeks stay comparable.
+        dollars = to_google_weeks(dollars, "mean")
     log_dv = np.log(dollars.where(dollars > 0))
     out = log_dv - log_dv.shift(1).rolling(window, min_periods=window).mean()
     out.name = f"{c.name} abnormal dollar volume (proxy)"

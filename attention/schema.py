@@ -63,6 +63,10 @@ def validate_observations(frame: pd.DataFrame) -> pd.DataFrame:
         dates = pd.to_datetime(out["date"])
     except (TypeError, ValueError) as exc:
         raise DataError(f"frame['date']: expected dates ({exc})") from None
+    if dates.isna().any():
+        raise DataError(f"frame['date']: {int(dates.isna().sum())} missing date(s)")
+    if out["source"].isna().any():
+        raise DataError(f"frame['source']: {int(out['source'].isna().sum())} missing source(s)")
     out["date"] = dates.dt.tz_localize("UTC") if dates.dt.tz is None else dates.dt.tz_convert("UTC")
     out["date"] = out["date"].astype("datetime64[ns, UTC]")
     try:

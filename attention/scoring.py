@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import as_frame, positive_int
+from .errors import DataError
 
 __all__ = ["asvi", "log_change", "preis_delta", "trailing_zscore"]
 
@@ -99,6 +100,8 @@ def trailing_zscore(data, window: int = 52, min_periods: int | None = None):
     """
     window = positive_int(window, "window", minimum=2)
     min_periods = window if min_periods is None else positive_int(min_periods, "min_periods", minimum=2)
+    if min_periods > window:
+        raise DataError(f"min_periods: expected at most window={window}, got {min_periods}")
 
     def fn(f):
         prior = f.shift(1).rolling(window, min_periods=min_periods)

@@ -108,11 +108,6 @@ def test_unknown_tickers_are_a_data_error(tickers):
         load_prices(tickers)
 
 
-@pytest.mark.xfail(
-    reason="BUG: the load_prices docstring example expects 266.04 for IWM on 2026-01-16, the data hold "
-    "265.76 (and numpy 2 prints np.float64(...)), so the --doctest-modules run fails",
-    strict=True,
-)
 def test_load_prices_docstring_example_runs():
     [test] = [t for t in doctest.DocTestFinder().find(attention.datasets) if t.name.endswith(".load_prices")]
     runner = doctest.DocTestRunner()

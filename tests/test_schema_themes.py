@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from attention import DEFAULT_THEMES, OBSERVATION_COLUMNS, DataError, Theme, get_theme, to_wide, validate_observations
+from attention import (
+    DEFAULT_THEMES,
+    OBSERVATION_COLUMNS,
+    DataError,
+    Theme,
+    get_theme,
+    to_wide,
+    validate_observations,
+)
 
 
 def _obs(**overrides):
@@ -109,11 +117,6 @@ def test_validate_rejects_non_frames():
         validate_observations([{"date": "2026-01-04"}])
 
 
-@pytest.mark.xfail(
-    reason="BUG: a missing date (NaT) or a missing source passes validation; only term/metric are "
-    "checked for missing names (schema.py validate_observations)",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("column", "values"),
     [("date", ["2026-01-11", None, "2026-01-04"]), ("source", ["google_trends", None, "google_trends"])],
@@ -198,14 +201,19 @@ def test_small_cap_aliases_match(text):
     assert get_theme("small-cap stocks").mentions(text)
 
 
-@pytest.mark.parametrize("text", ["AI stocks", "the AI trade", "an AI bubble", "artificial intelligence stock"])
+@pytest.mark.parametrize(
+    "text", ["AI stocks", "the AI trade", "an AI bubble", "artificial intelligence stock"]
+)
 def test_ai_aliases_match(text):
     assert get_theme("AI stocks").mentions(text)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["said", "magnet", "smallcapital", "small capital", "mag70", "omag 7", "IWMX", "RUT", "AIR stocks", "swim", ""],
+    [
+        "said", "magnet", "smallcapital", "small capital", "mag70", "omag 7",
+        "IWMX", "RUT", "AIR stocks", "swim", "",
+    ],
 )
 def test_words_that_merely_contain_an_alias_do_not_match(text):
     assert not any(t.mentions(text) for t in DEFAULT_THEMES)

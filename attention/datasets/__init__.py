@@ -87,8 +87,8 @@ def load_prices(tickers=None) -> pd.DataFrame:
     --------
     >>> from attention.datasets import load_prices
     >>> close = load_prices(["IWM", "SPY"])["Close"]
-    >>> round(close.loc["2026-01-16", "IWM"], 2)
-    266.04
+    >>> float(round(close.loc["2026-01-16", "IWM"], 2))
+    265.76
     """
     if tickers is None:
         wanted = list(PRICE_TICKERS)
@@ -135,6 +135,11 @@ def load_preis2013() -> pd.DataFrame:
     >>> float(data.loc["2004-01-04", "debt"])
     0.21
     """
+    return _preis2013().copy()
+
+
+@lru_cache(maxsize=1)
+def _preis2013() -> pd.DataFrame:
     with _path("preis_moat_stanley_2013.dat.gz").open("rb") as fh:
         raw = pd.read_csv(fh, sep=" ", compression="gzip")
     raw.index = pd.DatetimeIndex(pd.to_datetime(raw.pop("Google Start Date")), name="week_start")
