@@ -15,6 +15,13 @@ from __future__ import annotations
 
 from .backtest import BacktestResult, preis2013, preis_strategy
 from .claims import ClaimResult, outperformance_streaks, streak_record, ytd_gap
+from .collectors import (
+    Politeness,
+    collect_google_trends,
+    collect_related_queries,
+    parse_google_trends,
+    read_google_trends_csv,
+)
 from .correlation import FeedbackLoopResult, GrangerResult, feedback_loop, granger, holm, stationarity
 from .datasets import load_preis2013, load_prices
 from .errors import (
@@ -32,6 +39,7 @@ from .errors import (
 from .market import abnormal_dollar_volume_proxy, etf_flows, log_returns, relative_returns, to_google_weeks
 from .schema import OBSERVATION_COLUMNS, to_wide, validate_observations
 from .scoring import asvi, log_change, preis_delta, trailing_zscore
+from .store import Store
 from .themes import DEFAULT_THEMES, Theme, get_theme
 
 __version__ = "0.1.0"
@@ -50,12 +58,16 @@ __all__ = [
     "MissingDependencyError",
     "NonStationaryWarning",
     "OBSERVATION_COLUMNS",
+    "Politeness",
     "RateLimitError",
     "RoundingFloorWarning",
+    "Store",
     "Theme",
     "UpstreamFormatError",
     "abnormal_dollar_volume_proxy",
     "asvi",
+    "collect_google_trends",
+    "collect_related_queries",
     "etf_flows",
     "feedback_loop",
     "get_theme",
@@ -66,9 +78,11 @@ __all__ = [
     "log_change",
     "log_returns",
     "outperformance_streaks",
+    "parse_google_trends",
     "preis2013",
     "preis_delta",
     "preis_strategy",
+    "read_google_trends_csv",
     "relative_returns",
     "stationarity",
     "streak_record",

@@ -1,0 +1,22 @@
+"""Collectors: one module per source, network apart from parsing.
+
+``collect_*`` functions talk to the network (through an injectable session),
+``parse_*`` and ``read_*`` functions take a payload or a local file; both
+share one private parser.
+"""
+
+from .google_trends import (
+    Politeness,
+    collect_google_trends,
+    collect_related_queries,
+    parse_google_trends,
+    read_google_trends_csv,
+)
+
+__all__ = [
+    "Politeness",
+    "collect_google_trends",
+    "collect_related_queries",
+    "parse_google_trends",
+    "read_google_trends_csv",
+]

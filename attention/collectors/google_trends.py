@@ -1,0 +1,629 @@
+"""Google Trends: search interest on one scale, for any number of terms and days.
+
+- :func:`collect_google_trends` fetches (through pytrends' token flow, with
+  our own HTTP, pacing and backoff), caches every raw answer in a
+  :class:`~attention.store.Store`, and returns tidy observations.
+- :func:`parse_google_trends` turns one raw answer into observations: the
+  single parser every path shares, tested on real recorded answers.
+- :func:`read_google_trends_csv` reads the CSV the Google Trends website
+  exports, for users who download by hand.
+- :func:`collect_related_queries` lists the top and rising queries for terms.
+
+How Google scales numbers and what this module does about it is in
+``docs/google_trends.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, RoundingFloorWarning, UpstreamFormatError
+from ..schema import validate_observations
+from ..themes import DEFAULT_THEMES, Theme
+from ._google_http import Politeness, TrendsConnection, _decode
+from .stitching import Scaled, benchmark_to_coarse, chain_windows, rescale_batches
+
+__all__ = [
+    "DAILY_MAX_DAYS",
+    "WEEKLY_MAX_DAYS",
+    "Politeness",
+    "collect_google_trends",
+    "collect_related_queries",
+    "parse_google_trends",
+    "read_google_trends_csv",
+]
+
+SOURCE = "google_trends"
+METRIC = "search_interest"
+#: Longest window, in days, that Google answers with daily values.
+DAILY_MAX_DAYS = 269
+#: Longest window, in days, that Google answers with weekly values.
+WEEKLY_MAX_DAYS = 1890
+_GPROPS = ("", "images", "news", "youtube", "froogle")
+_RESOLUTIONS = ("auto", "daily", "weekly")
+#: A term whose median value in its own requests is below this sits near the rounding floor.
+ROUNDING_FLOOR = 5
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _timeline(payload, terms=None):
+    """Values (NaN where Google has no data), partial flags and axis notes of one answer."""
+    data = _decode(payload, "multiline") if isinstance(payload, str) else payload
+    try:
+        points = data["default"]["timelineData"]
+    except (KeyError, TypeError) as exc:
+        raise UpstreamFormatError("Google Trends multiline: no default.timelineData in the answer") from exc
+    if not points:
+        return pd.DataFrame(columns=list(terms or []), dtype=float), pd.Series(dtype=bool), pd.Series(dtype=str)
+    width = len(points[0]["value"])
+    names = list(terms) if terms is not None else [f"term_{i}" for i in range(width)]
+    if len(names) != width:
+        raise UpstreamFormatError(f"Google Trends multiline: {width} series in the answer, {len(names)} terms asked")
+    try:
+        dates = pd.to_datetime([int(p["time"]) for p in points], unit="s", utc=True)
+        values = np.array([p["value"] for p in points], dtype=float)
+        has = np.array([p.get("hasData", [True] * width) for p in points], dtype=bool)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise UpstreamFormatError(f"Google Trends multiline: malformed timelineData ({exc})") from exc
+    # hasData: false comes with value 0; it means "no data", which is not zero searches.
+    values[~has] = np.nan
+    frame = pd.DataFrame(values, index=dates, columns=names)
+    partial = pd.Series([bool(p.get("isPartial", False)) for p in points], index=dates)
+    notes = pd.Series([str(p.get("axisNote", "")) for p in points], index=dates)
+    return frame, partial, notes
+
+
+def _tidy(values: pd.DataFrame, flags: pd.DataFrame, metric: str = METRIC) -> pd.DataFrame:
+    long = values.stack(future_stack=True).rename("value").reset_index()
+    long.columns = ["date", "term", "value"]
+    long["flags"] = flags.reindex_like(values).fillna("").stack(future_stack=True).to_numpy()
+    long["source"] = SOURCE
+    long["metric"] = metric
+    return long
+
+
+def parse_google_trends(payload, terms=None) -> pd.DataFrame:
+    """Tidy observations from one raw interest-over-time answer.
+
+    Parameters
+    ----------
+    payload : str or dict
+        The body of Google's ``widgetdata/multiline`` answer, with or without
+        its ``)]}',`` prefix, or the decoded JSON.
+    terms : list of str, optional
+        The terms in request order (Google's answer does not name them).
+
+    Returns
+    -------
+    DataFrame
+        The observation schema, metric ``search_interest``. ``hasData: false``
+        becomes NaN, never 0; the running period is flagged ``partial``;
+        Google's axis notes (data-collection changes) are flagged
+        ``axis_note``; a 0 that Google reports with data is flagged
+        ``below_threshold`` (fewer searches than rounding can show).
+
+    Raises
+    ------
+    UpstreamFormatError
+        If the answer is not Google's interest-over-time format.
+
+    Examples
+    --------
+    >>> body = ')]}\\',\\n{"default":{"timelineData":[{"time":"1609459200","value":[100,0],"hasData":[true,false]}]}}'
+    >>> parse_google_trends(body, ["pizza", "bagel"])[["term", "value"]].to_dict("records")
+    [{'term': 'bagel', 'value': nan}, {'term': 'pizza', 'value': 100.0}]
+    """
+    values, partial, notes = _timeline(payload, terms)
+    flags = _point_flags(values, partial, notes)
+    return validate_observations(_tidy(values, flags))
+
+
+def _point_flags(values, partial, notes) -> pd.DataFrame:
+    flags = pd.DataFrame("", index=values.index, columns=values.columns)
+    flags[values == 0] = "below_threshold"
+    row = np.where(partial.to_numpy(), "partial", "")
+    row = np.where(notes.to_numpy() != "", np.char.add(row, np.where(row != "", "|axis_note", "axis_note")), row)
+    for col in flags.columns:
+        both = flags[col].to_numpy(dtype=object)
+        flags[col] = [_join(a, b) for a, b in zip(both, row)]
+    return flags
+
+
+def _join(*parts: str) -> str:
+    seen = []
+    for part in parts:
+        for flag in str(part).split("|"):
+            if flag and flag not in seen:
+                seen.append(flag)
+    return "|".join(seen)
+
+
+# ---------------------------------------------------------------- CSV exports
+
+_CSV_PERIOD = {"Day": "D", "Week": "W", "Month": "M"}
+
+
+def read_google_trends_csv(path) -> pd.DataFrame:
+    """Read a CSV exported from the Google Trends website (``multiTimeline.csv``).
+
+    The export starts with a category line and a blank line; the header
+    names the period (Day, Week or Month) and each term with its region in
+    parentheses; ``<1`` stands for a positive value below one.
+
+    Returns
+    -------
+    DataFrame
+        The observation schema, metric ``search_interest``; ``<1`` becomes
+        0.5 flagged ``below_threshold``. ``frame.attrs`` holds ``category``
+        and ``geo`` per term.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or not a Google Trends export.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise DataError(f"path: cannot read {path} ({exc.strerror})") from None
+    header_at = next((i for i, line in enumerate(lines[:5]) if line.split(",")[0] in _CSV_PERIOD), None)
+    if header_at is None:
+        raise DataError(f"path: {path.name} is not a Google Trends export (no Day/Week/Month header)")
+    category = lines[0].split(":", 1)[1].strip() if lines[0].startswith("Category:") else ""
+    from io import StringIO
+
+    raw = pd.read_csv(StringIO("\n".join(lines[header_at:])), dtype=str)
+    period = raw.columns[0]
+    terms, geos = [], {}
+    for col in raw.columns[1:]:
+        match = re.match(r"^(.*): \((.*)\)$", col)
+        term, geo = (match.group(1), match.group(2)) if match else (col, "")
+        terms.append(term)
+        geos[term] = geo
+    raw.columns = [period] + terms
+    try:
+        dates = pd.to_datetime(raw[period], format="%Y-%m" if period == "Month" else "%Y-%m-%d", utc=True)
+    except ValueError as exc:
+        raise DataError(f"path: unexpected {period} values in {path.name} ({exc})") from None
+    cells = raw[terms].apply(lambda c: c.str.strip())
+    below = cells == "<1"
+    try:
+        values = cells.mask(below, "0.5").apply(pd.to_numeric)
+    except ValueError as exc:
+        raise DataError(f"path: non-numeric values in {path.name} ({exc})") from None
+    values.index = dates
+    flags = pd.DataFrame(np.where(below, "below_threshold", ""), index=dates, columns=terms)
+    out = validate_observations(_tidy(values, flags))
+    out.attrs = {"category": category, "geo": geos, "resolution": _CSV_PERIOD[period]}
+    return out
+
+
+# ---------------------------------------------------------------- collection
+
+
+def _terms(terms) -> dict:
+    """Label -> Google query."""
+    if terms is None:
+        terms = DEFAULT_THEMES
+    if isinstance(terms, (str, Theme)):
+        terms = [terms]
+    out = {}
+    for t in terms:
+        label, query = (t.name, t.google_query) if isinstance(t, Theme) else (t, t)
+        if not isinstance(query, str) or not query.strip():
+            raise DataError(f"terms: expected non-empty strings or Themes, got {t!r}")
+        if label in out:
+            raise DataError(f"terms: {label!r} is listed twice")
+        out[label] = query
+    if not out:
+        raise DataError("terms: expected at least one term")
+    return out
+
+
+def _day(value, name) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: expected a date, got {value!r} ({exc})") from None
+    return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
+
+
+def plan_windows(start, end, resolution: str, *, overlap: int = 60) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The request windows that cover ``start..end`` at ``resolution``.
+
+    ``"daily"`` needs windows of at most ``DAILY_MAX_DAYS`` days that overlap
+    by ``overlap`` days (so they can be chained); ``"weekly"`` the same with
+    ``WEEKLY_MAX_DAYS`` and ``overlap`` weeks; ``"auto"`` is one window at
+    whatever resolution Google picks for it.
+    """
+    span = (end - start).days + 1
+    limit = {"daily": DAILY_MAX_DAYS, "weekly": WEEKLY_MAX_DAYS}.get(resolution)
+    if limit is None or span <= limit:
+        return [(start, end)]
+    step_overlap = overlap if resolution == "daily" else overlap * 7
+    if step_overlap >= limit // 2:
+        raise DataError(f"overlap: {overlap} is too long for {resolution} windows of {limit} days")
+    step = limit - step_overlap
+    n = math.ceil((span - step_overlap) / step)
+    # Spread the windows evenly so the last one is as long as the others.
+    starts = np.linspace(0, span - limit, n).round().astype(int)
+    return [(start + pd.Timedelta(days=int(s)), start + pd.Timedelta(days=int(s) + limit - 1)) for s in starts]
+
+
+def _key(**request) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class _Collector:
+    """One collection run: what to ask, what is cached, what was fetched."""
+
+    def __init__(self, *, geo, category, gprop, draws, store, connection, progress):
+        self.geo, self.category, self.gprop, self.draws = geo, category, gprop, draws
+        self.store, self.connection, self.progress = store, connection, progress
+        self.fetched = self.cached = 0
+        self.raw_levels: dict[str, list] = {}
+
+    def pull(self, queries: tuple, start, end, draw: int):
+        """One answer: from the store if it has it, else from Google (and then into the store)."""
+        timeframe = f"{start:%Y-%m-%d} {end:%Y-%m-%d}"
+        request = {"endpoint": "multiline", "terms": list(queries), "time": timeframe, "geo": self.geo,
+                   "category": self.category, "gprop": self.gprop, "draw": draw}
+        key = _key(**request)
+        hit = self.store.get_response(key) if self.store is not None else None
+        if hit is not None:
+            body = hit["body"]
+            self.cached += 1
+        else:
+            self.connection.http.progress = (
+                f"{self.fetched} answers fetched and {self.cached} read from the store before this one"
+            )
+            body = self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop)
+            if self.store is not None:
+                self.store.put_response(key, source=SOURCE, request=request, status=200, body=body)
+            self.fetched += 1
+        if self.progress is not None:
+            self.progress.update(1)
+        return _timeline(body, list(queries))
+
+    def window(self, queries, start, end):
+        """One window, averaged over draws: Scaled values, flags, draw spread."""
+        pulls = [self.pull(queries, start, end, d) for d in range(self.draws)]
+        frames = [p[0] for p in pulls]
+        for q in queries:
+            level = np.nanmedian(np.concatenate([f[q].to_numpy() for f in frames])) if frames[0].size else np.nan
+            self.raw_levels.setdefault(q, []).append(level)
+        stacked = np.stack([f.to_numpy() for f in frames])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+            mean = pd.DataFrame(np.nanmean(stacked, axis=0), index=frames[0].index, columns=frames[0].columns)
+            spread = pd.DataFrame(np.nanstd(stacked, axis=0, ddof=1) if self.draws > 1 else np.full(stacked.shape[1:], np.nan),
+                                  index=mean.index, columns=mean.columns)
+        flags = _point_flags(frames[0], pulls[0][1], pulls[0][2])
+        scaled = Scaled.from_rounded(mean)
+        return scaled, flags, spread
+
+
+def collect_google_trends(
+    terms=None,
+    start=None,
+    end=None,
+    *,
+    geo: str = "US",
+    category: int = 0,
+    gprop: str = "",
+    resolution: str = "auto",
+    anchor: str = "auto",
+    draws: int = 1,
+    benchmark: bool = False,
+    overlap: int = 60,
+    include_partial: bool = False,
+    store=None,
+    session=None,
+    politeness: Politeness | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Search interest for any number of terms on one scale, over any range.
+
+    Parameters
+    ----------
+    terms : list of str or Theme, optional
+        Queries (or themes, whose ``google_query`` is asked and whose ``name``
+        labels the result). Defaults to the three default themes.
+    start, end : date-like, optional
+        Inclusive range; ``end`` defaults to today, ``start`` to a year before.
+    geo : str
+        Region code ("US", "GB", "" for worldwide).
+    category : int
+        Google Trends category id (0 = all).
+    gprop : {"", "images", "news", "youtube", "froogle"}
+        Google property ("" = web search).
+    resolution : {"auto", "daily", "weekly"}
+        ``"auto"``: one request per batch, at the resolution Google picks for
+        the range (daily up to 269 days, weekly up to about 5 years, monthly
+        beyond). ``"daily"`` / ``"weekly"``: overlapping windows chained onto
+        one scale when the range is longer than Google allows.
+    anchor : str
+        With more than five terms, every request of at most five shares this
+        term, through which all are rescaled. ``"auto"`` picks the term of
+        middle popularity from the first batch, which keeps both the anchor
+        and the other terms away from the rounding floor.
+    draws : int
+        Ask each request this many times and average (Google samples; answers
+        differ). With ``draws > 1`` a ``search_interest_draw_sd`` metric gives
+        the spread.
+    benchmark : bool
+        With chained windows, also pull the whole range at once (weekly or
+        monthly) and rescale the chained series to it, so chaining errors
+        cannot accumulate.
+    overlap : int
+        Overlap of chained windows: days for daily, weeks for weekly.
+    include_partial : bool
+        Keep the running (incomplete) period, flagged ``partial``.
+    store : Store, str or Path, optional
+        Cache of raw answers and observations. A rerun with the same store
+        resumes an interrupted collection and sends no request already
+        answered.
+    session : requests.Session-like, optional
+        The HTTP session to use (``attention.testing.FakeGoogleTrends`` for
+        offline tests).
+    politeness : Politeness, optional
+        Pacing, retries and backoff.
+    progress : bool
+        Show a progress bar (tqdm) over the answers needed.
+
+    Returns
+    -------
+    DataFrame
+        Tidy observations (source ``google_trends``) with metrics
+        ``search_interest`` (0-100, the largest value of the result = 100),
+        ``search_interest_low`` and ``search_interest_high`` (rounding bounds
+        carried through every rescaling). Flags: ``partial``,
+        ``below_threshold``, ``axis_note``, ``stitched``, ``anchored``,
+        ``benchmarked``. ``frame.attrs["google_trends"]`` records the anchor,
+        each window's and batch's scale factor, and how many answers were
+        fetched and read from the store.
+
+    Raises
+    ------
+    DataError
+        For invalid arguments.
+    RateLimitError
+        When Google keeps answering 429; the message says how far the run got,
+        and everything fetched is already in the store.
+    CollectorError
+        For other failures talking to Google.
+
+    Warns
+    -----
+    RoundingFloorWarning
+        When a term's values in its own requests are mostly below 5, where
+        Google's integer rounding is a 10% error or more.
+    """
+    labels = _terms(terms)
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    end = _day(end, "end") if end is not None else today
+    start = _day(start, "start") if start is not None else end - pd.Timedelta(days=365)
+    if start >= end:
+        raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    if gprop not in _GPROPS:
+        raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
+    if resolution not in _RESOLUTIONS:
+        raise DataError(f"resolution: expected one of {_RESOLUTIONS}, got {resolution!r}")
+    if not isinstance(geo, str):
+        raise DataError(f"geo: expected a region code such as 'US' or '' (worldwide), got {geo!r}")
+    if isinstance(category, bool) or not isinstance(category, int) or category < 0:
+        raise DataError(f"category: expected a non-negative integer, got {category!r}")
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+        raise DataError(f"draws: expected an integer >= 1, got {draws!r}")
+    queries = list(labels.values())
+    if anchor != "auto" and not isinstance(anchor, str):
+        raise DataError(f"anchor: expected a search term or 'auto', got {anchor!r}")
+
+    from ..store import Store
+
+    own_store = store is not None and not isinstance(store, Store)
+    store = Store(store) if own_store else store
+    windows = plan_windows(start, end, resolution, overlap=overlap)
+    batches = _batch(queries, anchor)
+    total = len(batches) * len(windows) * draws + (len(batches) * draws if benchmark and len(windows) > 1 else 0)
+    bar = _progress_bar(total) if progress else None
+    collector = _Collector(geo=geo, category=category, gprop=gprop, draws=draws, store=store,
+                           connection=TrendsConnection(session, politeness), progress=bar)
+    try:
+        scaled, flags, spread, meta = _collect(collector, batches, windows, anchor, start, end, benchmark)
+        frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
+        _warn_rounding_floor(collector.raw_levels, labels)
+        meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
+                    windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
+        if store is not None:
+            run = "google_trends:" + _key(terms=queries, start=start, end=end, geo=geo, category=category,
+                                          gprop=gprop, resolution=resolution, anchor=anchor, draws=draws,
+                                          benchmark=benchmark)[:16]
+            store.put_observations(frame, run=run)
+            meta["run"] = run
+    finally:
+        if bar is not None:
+            bar.close()
+        if own_store:
+            store.close()
+    frame.attrs["google_trends"] = meta
+    return frame
+
+
+def _batch(queries: list, anchor: str) -> list[tuple]:
+    """At most five terms a request; with more, every request after the first carries the anchor."""
+    if len(queries) <= 5:
+        return [tuple(queries)]
+    if anchor == "auto":
+        first, rest = queries[:5], queries[5:]
+        return [tuple(first)] + [tuple(rest[i : i + 4]) for i in range(0, len(rest), 4)]
+    others = [q for q in queries if q != anchor]
+    return [(anchor, *others[i : i + 4]) for i in range(0, len(others), 4)]
+
+
+def _collect(collector, batches, windows, anchor, start, end, benchmark):
+    chained, window_rows, all_flags, spreads = [], [], [], []
+    chosen = anchor
+    for b, batch in enumerate(batches):
+        if b > 0:
+            batch = (chosen, *[q for q in batch if q != chosen])
+        parts = [collector.window(batch, a, z) for a, z in windows]
+        labels = [f"{a:%Y-%m-%d}..{z:%Y-%m-%d}" for a, z in windows]
+        series, factors = chain_windows([p[0] for p in parts], labels=labels)
+        flags = pd.concat([p[1] for p in parts]).groupby(level=0).agg(lambda c: _join(*c))
+        spread = pd.concat([p[2] * f for p, f in zip(parts, factors["factor"])]).groupby(level=0).mean()
+        if benchmark and len(windows) > 1:
+            coarse = collector.window(batch, start, end)[0].value
+            series, _ = benchmark_to_coarse(series, coarse)
+            flags = flags.apply(lambda c: c.map(lambda f: _join(f, "benchmarked")))
+        factors.insert(0, "batch", b)
+        window_rows.append(factors.reset_index())
+        if b == 0 and len(batches) > 1 and anchor == "auto":
+            chosen = _pick_anchor(series.value)
+        if b > 0:
+            flags[[q for q in batch if q != chosen]] = flags[[q for q in batch if q != chosen]].apply(
+                lambda c: c.map(lambda f: _join(f, "anchored"))
+            )
+            flags = flags.drop(columns=chosen)
+            spread = spread.drop(columns=chosen)
+        chained.append(series)
+        all_flags.append(flags)
+        spreads.append(spread)
+    if len(chained) > 1:
+        joined, batch_factors = rescale_batches(chained, chosen)
+        spread = pd.concat([s * f for s, f in zip(spreads, batch_factors["factor"])], axis=1)
+    else:
+        joined, batch_factors, spread = chained[0], None, spreads[0]
+    flags = pd.concat(all_flags, axis=1)
+    meta = {
+        "anchor": chosen if len(batches) > 1 else None,
+        "batches": [list(b) for b in batches],
+        "window_factors": pd.concat(window_rows, ignore_index=True),
+        "batch_factors": batch_factors,
+    }
+    return joined, flags, spread, meta
+
+
+def _pick_anchor(values: pd.DataFrame) -> str:
+    """The term of middle popularity: rescaling through it keeps everyone off the rounding floor."""
+    means = values.mean().sort_values()
+    means = means[means > 0]
+    if means.empty:
+        raise DataError("anchor: no term of the first batch has any searches; name one with anchor=")
+    return means.index[len(means) // 2]
+
+
+def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool, *, stitched: bool) -> pd.DataFrame:
+    top = np.nanmax(scaled.value.to_numpy()) if np.isfinite(scaled.value.to_numpy()).any() else np.nan
+    norm = 100.0 / top if top and np.isfinite(top) and top > 0 else 1.0
+    flags = flags.reindex(index=scaled.value.index, columns=scaled.value.columns).fillna("")
+    if stitched:
+        flags = flags.apply(lambda c: c.map(lambda f: _join(f, "stitched")))
+    by_query = {q: label for label, q in labels.items()}
+    parts = [("search_interest", scaled.value), ("search_interest_low", scaled.low),
+             ("search_interest_high", scaled.high)]
+    if spread.notna().any().any():
+        parts.append(("search_interest_draw_sd", spread.reindex_like(scaled.value)))
+    frames = [_tidy(values * norm, flags, metric) for metric, values in parts]
+    out = pd.concat(frames, ignore_index=True)
+    out["term"] = out["term"].map(by_query)
+    out = out[out["term"].notna()]
+    if not include_partial:
+        out = out[~out["flags"].str.contains("partial")]
+    return validate_observations(out)
+
+
+def _warn_rounding_floor(levels: dict, labels: dict) -> None:
+    by_query = {q: label for label, q in labels.items()}
+    low = {by_query[q]: float(np.nanmedian(v)) for q, v in levels.items()
+           if q in by_query and np.isfinite(np.nanmedian(v)) and np.nanmedian(v) < ROUNDING_FLOOR}
+    if low:
+        detail = ", ".join(f"{t!r} (median {v:g})" for t, v in low.items())
+        warnings.warn(
+            f"{detail} sit near Google's rounding floor: each value is +/-0.5 on a 0-100 scale, so these are"
+            " uncertain by 10% or more. Compare them with less popular terms, or see the _low/_high bounds.",
+            RoundingFloorWarning,
+            stacklevel=3,
+        )
+
+
+def _progress_bar(total: int):
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    return tqdm(total=total, desc="Google Trends", unit="answer")
+
+
+# ---------------------------------------------------------------- related queries
+
+
+def collect_related_queries(terms=None, start=None, end=None, *, geo="US", category=0, gprop="", store=None,
+                            session=None, politeness=None) -> pd.DataFrame:
+    """Top and rising queries related to each term: what people actually search.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``term``, ``kind`` (``top`` or ``rising``), ``rank``,
+        ``query``, ``value`` (top: 0-100 relative popularity; rising: percent
+        growth, where Google's "Breakout" is above 5000) and
+        ``formatted_value`` as Google shows it.
+
+    Raises
+    ------
+    DataError, CollectorError
+        As :func:`collect_google_trends`.
+    """
+    labels = _terms(terms)
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    end = _day(end, "end") if end is not None else today
+    start = _day(start, "start") if start is not None else end - pd.Timedelta(days=365)
+    if gprop not in _GPROPS:
+        raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
+    from ..store import Store
+
+    own_store = store is not None and not isinstance(store, Store)
+    store = Store(store) if own_store else store
+    connection = TrendsConnection(session, politeness)
+    timeframe = f"{start:%Y-%m-%d} {end:%Y-%m-%d}"
+    rows = []
+    try:
+        for label, query in labels.items():
+            request = {"endpoint": "related", "term": query, "time": timeframe, "geo": geo, "category": category,
+                       "gprop": gprop}
+            key = _key(**request)
+            hit = store.get_response(key) if store is not None else None
+            body = hit["body"] if hit else connection.related(query, timeframe, geo, category, gprop)
+            if store is not None and hit is None:
+                store.put_response(key, source=SOURCE, request=request, status=200, body=body)
+            rows += _related_rows(label, body)
+    finally:
+        if own_store:
+            store.close()
+    return pd.DataFrame(rows, columns=["term", "kind", "rank", "query", "value", "formatted_value"])
+
+
+def _related_rows(label: str, body) -> list:
+    data = _decode(body, "relatedsearches") if isinstance(body, str) else body
+    try:
+        ranked = data["default"]["rankedList"]
+    except (KeyError, TypeError) as exc:
+        raise UpstreamFormatError("Google Trends relatedsearches: no default.rankedList") from exc
+    rows = []
+    for kind, block in zip(("top", "rising"), ranked):
+        for rank, item in enumerate(block.get("rankedKeyword", []), start=1):
+            rows.append({"term": label, "kind": kind, "rank": rank, "query": item.get("query"),
+                         "value": float(item.get("value", np.nan)), "formatted_value": item.get("formattedValue", "")})
+    return rows

@@ -1,0 +1,341 @@
+"""Offline stand-ins for the services the collectors talk to.
+
+:class:`FakeGoogleTrends` is a session-like object (``get``/``post`` as in
+``requests.Session``) that answers the way trends.google.com does, byte for
+byte in format: the ``)]}'`` prefixes, the explore widgets and tokens, and
+``timelineData`` with Google's ``formattedTime`` (thin spaces, en dash). Its
+numbers come from a latent "true" daily series, treated the way Google
+treats it: each request is aggregated to the resolution Google would use
+for the window, perturbed by sampling noise, scaled so its maximum is 100,
+and rounded to integers. After a budget of calls it answers HTTP 429.
+
+Pass it as ``session=`` to :func:`attention.collect_google_trends` to test a
+pipeline without the network, and compare what comes back with
+:attr:`FakeGoogleTrends.latent`, the truth no real user ever sees.
+
+:class:`ReplaySession` replays recorded real responses in order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+__all__ = ["FakeGoogleTrends", "FakeResponse", "ReplaySession", "latent_attention"]
+
+#: Longest window (days) for which Google answers with daily values.
+DAILY_MAX_DAYS = 269
+#: Longest window (days) for which Google answers with weekly values.
+WEEKLY_MAX_DAYS = 1890
+
+_THIN, _DASH = "\u2009", "\u2013"
+_HTML_429 = (
+    "<html><head><title>Error 429 (Too Many Requests)!!1</title></head><body><p><b>429.</b> "
+    "<ins>That\u2019s an error.</ins></p><p>We're sorry, but you have sent too many requests to us "
+    "recently. Please try again later. <ins>That\u2019s all we know.</ins></p></body></html>"
+)
+
+
+@dataclass
+class FakeResponse:
+    """The parts of ``requests.Response`` the collectors read."""
+
+    status_code: int
+    text: str
+    headers: dict = field(default_factory=dict)
+    cookies: dict = field(default_factory=dict)
+    url: str = ""
+
+
+def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int = 0) -> pd.DataFrame:
+    """A plausible daily "true" search volume for each term.
+
+    Each term gets its own level (spread over two orders of magnitude), a
+    slow random-walk trend, a weekly cycle (quieter weekends) and occasional
+    news spikes that decay over days - the features that make stitching hard.
+    """
+    terms = list(terms)
+    days = pd.date_range(start, end, freq="D", tz="UTC")
+    rng = np.random.default_rng(seed)
+    out = {}
+    for i, term in enumerate(terms):
+        level = 10 ** rng.uniform(1.0, 3.0)
+        trend = np.cumsum(rng.normal(0, 0.015, len(days)))
+        weekly = 0.12 * np.where(days.dayofweek >= 5, -1.0, 0.4)
+        shocks = np.zeros(len(days))
+        for at in rng.choice(len(days), size=max(1, len(days) // 120), replace=False):
+            shocks[at:] += rng.uniform(0.3, 1.5) * np.exp(-np.arange(len(days) - at) / rng.uniform(2, 10))
+        out[term] = level * np.exp(trend + weekly) * (1 + shocks)
+    return pd.DataFrame(out, index=days)
+
+
+def _resolution(days: int) -> str:
+    if days <= DAILY_MAX_DAYS:
+        return "DAY"
+    if days <= WEEKLY_MAX_DAYS:
+        return "WEEK"
+    return "MONTH"
+
+
+def _formatted(start: pd.Timestamp, resolution: str) -> str:
+    if resolution == "DAY":
+        return f"{start:%b} {start.day}, {start.year}"
+    if resolution == "MONTH":
+        return f"{start:%B %Y}"
+    end = start + pd.Timedelta(days=6)
+    if start.year != end.year:
+        return f"{start:%b} {start.day}, {start.year}{_THIN}{_DASH}{_THIN}{end:%b} {end.day}, {end.year}"
+    if start.month != end.month:
+        return f"{start:%b} {start.day}{_THIN}{_DASH}{_THIN}{end:%b} {end.day}, {end.year}"
+    return f"{start:%b} {start.day}{_THIN}{_DASH}{_THIN}{end.day}, {end.year}"
+
+
+class FakeGoogleTrends:
+    """A fake trends.google.com over a latent daily series.
+
+    Parameters
+    ----------
+    latent : DataFrame, optional
+        Daily "true" volumes, one column per term, on a UTC DatetimeIndex. A
+        term absent from it, or NaN over a whole window, has no data
+        (``hasData: false``). Defaults to :func:`latent_attention` of the
+        three default themes.
+    noise : float
+        Standard deviation of the multiplicative sampling noise of each
+        request (Google samples searches; repeated requests differ).
+    quota : int, optional
+        Data requests (explore, multiline, related) answered before every
+        further one gets HTTP 429, until :meth:`reset_quota`.
+    retry_after : int, optional
+        Seconds sent in the Retry-After header of a 429.
+    today : date-like, optional
+        The fake's "now": the point containing it is partial.
+    seed : int
+    """
+
+    def __init__(self, latent=None, *, noise=0.03, quota=None, retry_after=None, today=None, seed=0):
+        if latent is None:
+            from .themes import DEFAULT_THEMES
+
+            latent = latent_attention([t.google_query for t in DEFAULT_THEMES], seed=seed)
+        if not isinstance(latent, pd.DataFrame) or not isinstance(latent.index, pd.DatetimeIndex):
+            raise DataError("latent: expected a DataFrame of daily volumes on a DatetimeIndex")
+        self.latent = latent if latent.index.tz is not None else latent.tz_localize("UTC")
+        self.noise = noise
+        self.quota = quota
+        self.retry_after = retry_after
+        self.today = pd.Timestamp(today, tz="UTC") if today is not None else None
+        self.calls: list[tuple[str, str]] = []  # (method, path) of every call
+        self._rng = np.random.default_rng(seed)
+        self._answered = 0
+        self._tokens: dict[str, dict] = {}
+
+    # ------------------------------------------------------------- session API
+
+    def get(self, url, params=None, **kwargs) -> FakeResponse:
+        return self._handle("GET", url, params or {})
+
+    def post(self, url, params=None, **kwargs) -> FakeResponse:
+        return self._handle("POST", url, params or {})
+
+    def reset_quota(self) -> None:
+        """Forget the calls counted against the quota."""
+        self._answered = 0
+
+    @property
+    def data_calls(self) -> int:
+        """Calls to data endpoints (explore, multiline, related) so far."""
+        return sum(1 for _, path in self.calls if "/api/" in path)
+
+    # ------------------------------------------------------------- internals
+
+    def _handle(self, method: str, url: str, params: dict) -> FakeResponse:
+        parsed = urlparse(url)
+        params = {**{k: v[0] for k, v in parse_qs(parsed.query).items()}, **params}
+        path = parsed.path
+        self.calls.append((method, path))
+        if path.endswith("/explore/"):
+            # Google answers the cookie request with a 404 page that sets NID.
+            return FakeResponse(404, "<html>404</html>", {"Content-Type": "text/html"}, {"NID": "511=fake"}, url)
+        if "/api/" in path:
+            if self.quota is not None and self._answered >= self.quota:
+                headers = {"Content-Type": "text/html; charset=UTF-8"}
+                if self.retry_after is not None:
+                    headers["Retry-After"] = str(self.retry_after)
+                return FakeResponse(429, _HTML_429, headers, {}, url)
+            self._answered += 1
+        if path.endswith("/api/explore") and method == "POST":
+            return self._explore(params, url)
+        if path.endswith("/api/widgetdata/multiline"):
+            return self._multiline(params, url)
+        if path.endswith("/api/widgetdata/relatedsearches"):
+            return self._related(params, url)
+        return FakeResponse(404, "<html>404</html>", {"Content-Type": "text/html"}, {}, url)
+
+    def _token(self, request: dict) -> str:
+        token = f"APP6_FAKE{len(self._tokens):06d}"
+        self._tokens[token] = request
+        return token
+
+    def _explore(self, params: dict, url: str) -> FakeResponse:
+        try:
+            req = json.loads(params["req"])
+            items = req["comparisonItem"]
+            times = {item["time"] for item in items}
+        except (KeyError, ValueError, TypeError):
+            return FakeResponse(400, "<html>400 Bad Request</html>", {"Content-Type": "text/html"}, {}, url)
+        if len(items) > 5 or len(times) != 1:
+            return FakeResponse(400, "<html>400 Bad Request</html>", {"Content-Type": "text/html"}, {}, url)
+        (time,) = times
+        start, end = (pd.Timestamp(t, tz="UTC") for t in time.split(" "))
+        geo = items[0].get("geo", "")
+        geo_obj = {"country": geo} if geo else {}
+        resolution = _resolution((end - start).days + 1)
+        options = {"property": req.get("property", ""), "backend": "IZG", "category": req.get("category", 0)}
+        timeseries = {
+            "time": time,
+            "resolution": resolution,
+            "locale": params.get("hl", "en-US"),
+            "comparisonItem": [
+                {"geo": geo_obj, "complexKeywordsRestriction": {"keyword": [{"type": "BROAD", "value": i["keyword"]}]}}
+                for i in items
+            ],
+            "requestOptions": options,
+            "userConfig": {"userType": "USER_TYPE_SCRAPER"},
+        }
+        widgets = [{"request": timeseries, "token": self._token(timeseries), "id": "TIMESERIES",
+                    "type": "fe_line_chart", "title": "Interest over time"}]
+        for n, item in enumerate(items):
+            related = {
+                "restriction": {
+                    "geo": geo_obj,
+                    "time": time,
+                    "originalTimeRangeForExploreUrl": time,
+                    "complexKeywordsRestriction": {"keyword": [{"type": "BROAD", "value": item["keyword"]}]},
+                },
+                "keywordType": "QUERY",
+                "metric": ["TOP", "RISING"],
+                "requestOptions": options,
+                "language": "en",
+            }
+            widgets.append({"request": related, "token": self._token(related), "id": f"RELATED_QUERIES_{n}",
+                            "type": "fe_related_searches", "keywordName": item["keyword"]})
+        body = ")]}'\n" + json.dumps({"widgets": widgets}, separators=(",", ":"))
+        return FakeResponse(200, body, {"Content-Type": "application/json; charset=utf-8"}, {}, url)
+
+    def _check_token(self, params: dict, url: str):
+        try:
+            req = json.loads(params["req"])
+        except (KeyError, ValueError, TypeError):
+            return None, FakeResponse(400, "<html>400</html>", {"Content-Type": "text/html"}, {}, url)
+        if self._tokens.get(params.get("token")) != req:
+            # Google refuses a request whose token was issued for another request.
+            return None, FakeResponse(401, "<html>401</html>", {"Content-Type": "text/html"}, {}, url)
+        return req, None
+
+    def _multiline(self, params: dict, url: str) -> FakeResponse:
+        req, error = self._check_token(params, url)
+        if error:
+            return error
+        start, end = (pd.Timestamp(t, tz="UTC") for t in req["time"].split(" "))
+        terms = [i["complexKeywordsRestriction"]["keyword"][0]["value"] for i in req["comparisonItem"]]
+        resolution = req["resolution"]
+        days = pd.date_range(start, end, freq="D")
+        window = self.latent.reindex(index=days, columns=terms)
+        freq = {"DAY": "D", "WEEK": "W-SAT", "MONTH": "MS"}[resolution]
+        if resolution == "WEEK":
+            groups = window.resample("W-SAT", label="left", closed="right")
+        else:
+            groups = window.resample(freq)
+        agg = groups.sum(min_count=1)
+        if resolution == "WEEK":
+            # Google lists the Sunday-to-Saturday weeks that lie inside the window
+            # (the running week too, marked partial).
+            agg.index = agg.index + pd.Timedelta(days=1)
+            last_ok = end if self.today is None or self.today > end else end + pd.Timedelta(days=6)
+            agg = agg[(agg.index >= start) & (agg.index + pd.Timedelta(days=6) <= last_ok)]
+        has_data = window.notna().any()
+        sampled = agg * np.exp(self._rng.normal(0, self.noise, agg.shape))
+        partial = self.today is not None and agg.index[-1] <= self.today <= end
+        if partial:
+            # The running period has only part of its searches so far.
+            sampled.iloc[-1] *= 0.6
+        top = np.nanmax(sampled.to_numpy()) if np.isfinite(sampled.to_numpy()).any() else np.nan
+        scaled = (100 * sampled / top).round().fillna(0).astype(int)
+        timeline = []
+        for k, (when, row) in enumerate(scaled.iterrows()):
+            values = [int(row[t]) if has_data[t] else 0 for t in terms]
+            point = {
+                "time": str(int(when.timestamp())),
+                "formattedTime": _formatted(when, resolution),
+                "formattedAxisTime": f"{when:%b} {when.day}, {when.year}",
+                "value": values,
+                "hasData": [bool(has_data[t]) for t in terms],
+                "formattedValue": [str(v) for v in values],
+            }
+            if partial and k == len(scaled) - 1:
+                point["isPartial"] = True
+            timeline.append(point)
+        averages = [int(round(scaled[t].mean())) if has_data[t] else 0 for t in terms]
+        body = ")]}',\n" + json.dumps({"default": {"timelineData": timeline, "averages": averages}}, separators=(",", ":"))
+        return FakeResponse(200, body, {"Content-Type": "application/json; charset=UTF-8"}, {}, url)
+
+    def _related(self, params: dict, url: str) -> FakeResponse:
+        req, error = self._check_token(params, url)
+        if error:
+            return error
+        term = req["restriction"]["complexKeywordsRestriction"]["keyword"][0]["value"]
+        others = [c for c in self.latent.columns if c != term][:5]
+        top = [{"query": f"{term} {o}", "value": 100 - 15 * n, "formattedValue": str(100 - 15 * n), "hasData": True}
+               for n, o in enumerate(others)]
+        rising = [{"query": f"{term} {o} news", "value": 250 - 40 * n, "formattedValue": f"+{250 - 40 * n}%"}
+                  for n, o in enumerate(others)]
+        body = ")]}',\n" + json.dumps({"default": {"rankedList": [{"rankedKeyword": top}, {"rankedKeyword": rising}]}})
+        return FakeResponse(200, body, {"Content-Type": "application/json; charset=UTF-8"}, {}, url)
+
+
+class ReplaySession:
+    """Replays recorded HTTP interactions in order, checking each request's path.
+
+    Parameters
+    ----------
+    interactions : list of dict
+        Each with ``method``, ``url``, ``status``, ``headers`` (name -> list
+        of values, as recorded) and ``body``.
+    """
+
+    def __init__(self, interactions):
+        self._queue = list(interactions)
+        self.calls: list[tuple[str, str]] = []
+
+    @classmethod
+    def from_file(cls, path) -> "ReplaySession":
+        with open(path, encoding="utf-8") as fh:
+            return cls(json.load(fh)["interactions"])
+
+    def get(self, url, params=None, **kwargs) -> FakeResponse:
+        return self._next("GET", url)
+
+    def post(self, url, params=None, **kwargs) -> FakeResponse:
+        return self._next("POST", url)
+
+    def _next(self, method: str, url: str) -> FakeResponse:
+        path = urlparse(url).path
+        self.calls.append((method, path))
+        if not self._queue:
+            raise AssertionError(f"ReplaySession: unexpected extra request {method} {path}")
+        rec = self._queue.pop(0)
+        if rec["method"] != method or urlparse(rec["url"]).path != path:
+            raise AssertionError(f"ReplaySession: expected {rec['method']} {rec['url'][:80]}, got {method} {path}")
+        headers = {k: v[0] if isinstance(v, list) else v for k, v in (rec.get("headers") or {}).items()}
+        cookies = {}
+        for cookie in (rec.get("headers") or {}).get("Set-Cookie", []):
+            name, _, rest = cookie.partition("=")
+            cookies[name] = rest.split(";")[0]
+        return FakeResponse(rec["status"], rec["body"], headers, cookies, rec["url"])
