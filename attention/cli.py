@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 import time
+import warnings
 
 from . import __version__
-from .errors import AttentionError
+from .errors import AttentionError, AttentionWarning
 
 _EPILOG = """\
 examples:
@@ -16,6 +17,18 @@ examples:
   attention demo --as-of 2026-01-22    the article's checks one week later
   attention demo --json > demo.json    machine-readable numbers
   attention demo --no-report           print only
+"""
+
+_TRENDS_EPILOG = """\
+examples:
+  attention collect trends                                    the three default themes, last 12 months
+  attention collect trends "small cap stocks" "AI stocks" --start 2025-06-01 --end 2026-01-31
+  attention collect trends debt --start 2023-01-01 --resolution daily --benchmark --out debt.csv
+  attention collect trends --json > trends.json               summary and observations as JSON
+
+Every answer is kept in a SQLite store (default: the user data folder, or
+$ATTENTION_STORE), so an interrupted run resumes where it stopped and a rerun
+sends no request that was already answered.
 """
 
 
@@ -45,7 +58,104 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print JSON instead of text")
     demo.add_argument("--surrogates", type=int, default=999, help="surrogates per loop link (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed of the surrogates (default: %(default)s)")
+    collect = sub.add_parser("collect", help="collect attention data from a source",
+                             description="Collect attention data from a source.")
+    sources = collect.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    trends = sources.add_parser(
+        "trends",
+        help="Google Trends search interest on one scale",
+        description="Collect Google Trends search interest for any number of terms on one scale.",
+        epilog=_TRENDS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    trends.add_argument("terms", nargs="*", help="search terms (default: the three default themes)")
+    trends.add_argument("--start", help="first day, YYYY-MM-DD (default: a year before --end)")
+    trends.add_argument("--end", help="last day, YYYY-MM-DD (default: today)")
+    trends.add_argument("--geo", default="US", help="region code, '' for worldwide (default: %(default)s)")
+    trends.add_argument("--category", type=int, default=0, help="Google Trends category id (default: 0, all)")
+    trends.add_argument("--gprop", default="", choices=["", "images", "news", "youtube", "froogle"],
+                        help="Google property (default: web search)")
+    trends.add_argument("--resolution", default="auto", choices=["auto", "daily", "weekly"],
+                        help="auto: one request per batch; daily/weekly: chain windows (default: %(default)s)")
+    trends.add_argument("--anchor", default="auto", help="anchor term shared by batches of five (default: auto)")
+    trends.add_argument("--draws", type=int, default=1, help="ask each request N times and average (default: 1)")
+    trends.add_argument("--benchmark", action="store_true", help="rescale chained windows to one coarse pull")
+    trends.add_argument("--include-partial", action="store_true", help="keep the unfinished last period")
+    trends.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
+    trends.add_argument("--no-store", action="store_true", help="keep nothing on disk")
+    trends.add_argument("--out", help="write observations to a .csv or .parquet file")
+    trends.add_argument("--json", action="store_true", help="print a JSON summary with the observations")
+    trends.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
+
+
+def _collect_trends(args) -> int:
+    from .collectors import collect_google_trends
+    from .store import Store
+
+    store = None if args.no_store else Store(args.store)
+    try:
+        frame = collect_google_trends(
+            args.terms or None,
+            args.start,
+            args.end,
+            geo=args.geo,
+            category=args.category,
+            gprop=args.gprop,
+            resolution=args.resolution,
+            anchor=args.anchor,
+            draws=args.draws,
+            benchmark=args.benchmark,
+            include_partial=args.include_partial,
+            store=store,
+            progress=not args.no_progress and not args.json,
+        )
+    finally:
+        if store is not None:
+            store.close()
+    meta = frame.attrs["google_trends"]
+    if args.out:
+        _write(frame, args.out)
+    values = frame[frame["metric"] == "search_interest"]
+    lines = [
+        f"Google Trends, geo {meta['geo'] or 'worldwide'}: {values['term'].nunique()} term(s), "
+        f"{values['date'].min():%Y-%m-%d} to {values['date'].max():%Y-%m-%d}, {len(values)} values",
+        f"answers fetched: {meta['fetched']}, read from the store: {meta['cached']}, "
+        f"partial points skipped: {meta['dropped_partial']}",
+    ]
+    if meta["anchor"]:
+        lines.append(f"anchor: {meta['anchor']!r} across {len(meta['batches'])} batches")
+    if len(meta["windows"]) > 1:
+        lines.append(f"windows chained: {len(meta['windows'])}")
+    if store is not None:
+        lines.append(f"store: {store.path}")
+    if args.out:
+        lines.append(f"wrote {args.out}")
+    if args.json:
+        payload = {
+            "summary": lines,
+            "observations": json.loads(frame.to_json(orient="records", date_format="iso")),
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def _write(frame, path: str) -> None:
+    from .errors import DataError
+
+    if path.endswith(".parquet"):
+        try:
+            frame.to_parquet(path, index=False)
+        except ImportError as exc:
+            from .errors import MissingDependencyError
+
+            raise MissingDependencyError("writing parquet needs pyarrow: pip install 'market-attention[parquet]'") from exc
+    elif path.endswith(".csv"):
+        frame.to_csv(path, index=False)
+    else:
+        raise DataError(f"--out: expected a .csv or .parquet file name, got {path!r}")
 
 
 def _demo(args) -> int:
@@ -85,7 +195,15 @@ def main(argv=None) -> int:
         parser.print_help()
         return 0
     try:
-        return _demo(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AttentionWarning)
+            code = _collect_trends(args) if args.command == "collect" else _demo(args)
+        for w in caught:
+            if issubclass(w.category, AttentionWarning):
+                print(f"attention: warning: {w.message}", file=sys.stderr)
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        return code
     except AttentionError as exc:
         print(f"attention: error: {exc}", file=sys.stderr)
         return 2

@@ -67,7 +67,7 @@ def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int =
     for i, term in enumerate(terms):
         level = 10 ** rng.uniform(1.0, 3.0)
         trend = np.cumsum(rng.normal(0, 0.015, len(days)))
-        weekly = 0.12 * np.where(days.dayofweek >= 5, -1.0, 0.4)
+        weekly = 0.12 * np.where(days.day_of_week >= 5, -1.0, 0.4)
         shocks = np.zeros(len(days))
         for at in rng.choice(len(days), size=max(1, len(days) // 120), replace=False):
             shocks[at:] += rng.uniform(0.3, 1.5) * np.exp(-np.arange(len(days) - at) / rng.uniform(2, 10))

@@ -391,8 +391,9 @@ def collect_google_trends(
         carried through every rescaling). Flags: ``partial``,
         ``below_threshold``, ``axis_note``, ``stitched``, ``anchored``,
         ``benchmarked``. ``frame.attrs["google_trends"]`` records the anchor,
-        each window's and batch's scale factor, and how many answers were
-        fetched and read from the store.
+        each window's and batch's scale factor, how many answers were
+        fetched and read from the store, and how many partial points were
+        dropped.
 
     Raises
     ------
@@ -445,6 +446,7 @@ def collect_google_trends(
         frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
         _warn_rounding_floor(collector.raw_levels, labels)
         meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
+                    dropped_partial=frame.attrs.pop("dropped_partial"),
                     windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
         if store is not None:
             run = "google_trends:" + _key(terms=queries, start=start, end=end, geo=geo, category=category,
@@ -539,9 +541,13 @@ def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool
     out = pd.concat(frames, ignore_index=True)
     out["term"] = out["term"].map(by_query)
     out = out[out["term"].notna()]
+    partial = out["flags"].str.contains("partial")
+    dropped = int((partial & (out["metric"] == METRIC)).sum())
     if not include_partial:
-        out = out[~out["flags"].str.contains("partial")]
-    return validate_observations(out)
+        out = out[~partial]
+    out = validate_observations(out)
+    out.attrs["dropped_partial"] = 0 if include_partial else dropped
+    return out
 
 
 def _warn_rounding_floor(levels: dict, labels: dict) -> None:
@@ -550,8 +556,9 @@ def _warn_rounding_floor(levels: dict, labels: dict) -> None:
            if q in by_query and np.isfinite(np.nanmedian(v)) and np.nanmedian(v) < ROUNDING_FLOOR}
     if low:
         detail = ", ".join(f"{t!r} (median {v:g})" for t, v in low.items())
+        verb = "sits" if len(low) == 1 else "sit"
         warnings.warn(
-            f"{detail} sit near Google's rounding floor: each value is +/-0.5 on a 0-100 scale, so these are"
+            f"{detail} {verb} near Google's rounding floor: each value is +/-0.5 on a 0-100 scale, so these are"
             " uncertain by 10% or more. Compare them with less popular terms, or see the _low/_high bounds.",
             RoundingFloorWarning,
             stacklevel=3,

@@ -1,0 +1,53 @@
+"""`attention collect trends` end to end against the offline fake of Google."""
+
+import json
+
+import pytest
+
+from attention.cli import main
+from attention.collectors import Politeness, google_trends
+from attention.store import Store
+from attention.testing import FakeGoogleTrends
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    fake = FakeGoogleTrends(today="2026-01-31", seed=4)
+    real = google_trends.TrendsConnection
+    quiet = Politeness(pace=0, sleep=lambda s: None)
+    monkeypatch.setattr(google_trends, "TrendsConnection", lambda session, politeness: real(fake, quiet))
+    return fake
+
+
+def test_collect_trends_fetches_then_resumes_from_store(fake, tmp_path, capsys):
+    store, out = tmp_path / "s.sqlite", tmp_path / "t.csv"
+    args = ["collect", "trends", "--start", "2025-06-01", "--end", "2026-01-31", "--store", str(store),
+            "--out", str(out), "--no-progress"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "answers fetched: 1, read from the store: 0, partial points skipped: 3" in text
+    assert "3 term(s), 2025-06-01 to 2026-01-30" in text
+    assert out.read_text().startswith("date,source,term,metric,value,flags")
+    calls = len(fake.calls)
+    assert main(args) == 0
+    assert "answers fetched: 0, read from the store: 1" in capsys.readouterr().out
+    assert len(fake.calls) == calls  # nothing sent on the rerun
+    with Store(store) as s:
+        assert set(s.observations()["term"]) == {"small-cap stocks", "AI stocks", "Magnificent Seven"}
+
+
+def test_collect_trends_json(fake, capsys):
+    assert main(["collect", "trends", "AI stocks", "--start", "2025-12-01", "--end", "2026-01-15",
+                 "--no-store", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    values = [o for o in payload["observations"] if o["metric"] == "search_interest"]
+    assert len(values) == 46 and max(o["value"] for o in values) == 100
+
+
+def test_collect_trends_errors_are_one_line(fake, capsys):
+    assert main(["collect", "trends", "--start", "2026-02-01", "--end", "2026-01-01", "--no-store"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attention: error: start:") and err.count("\n") == 1
+    assert main(["collect", "trends", "--no-store", "--out", "x.txt", "--start", "2025-12-01",
+                 "--end", "2026-01-15"]) == 2
+    assert "--out: expected a .csv or .parquet" in capsys.readouterr().err
