@@ -1,6 +1,6 @@
 """Speed and memory of the hot paths, as ratios against baselines run alongside.
 
-Run from the repository root:
+Run from the repository root (all benchmarks, about a minute):
 
     python benchmarks/run.py
 
@@ -104,7 +104,17 @@ def bench_demo():
 
 
 if __name__ == "__main__":
+    import warnings
+
     bench_import()
     bench_surrogates()
     bench_feedback_loop_memory()
     bench_demo()
+    print()
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    import stitching
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fake's rare terms trip RoundingFloorWarning by design
+        stitching.stitching_quality()
+        stitching.request_counts()
