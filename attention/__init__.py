@@ -14,7 +14,7 @@ autocorrelation. Everything returns pandas objects or result objects with
 from __future__ import annotations
 
 from .backtest import BacktestResult, preis2013, preis_strategy
-from .claims import ClaimResult, outperformance_streaks, streak_record, ytd_gap
+from .claims import ClaimResult, check_article, outperformance_streaks, streak_record, ytd_gap
 from .collectors import (
     Politeness,
     collect_google_trends,
@@ -66,6 +66,7 @@ __all__ = [
     "UpstreamFormatError",
     "abnormal_dollar_volume_proxy",
     "asvi",
+    "check_article",
     "collect_google_trends",
     "collect_related_queries",
     "etf_flows",

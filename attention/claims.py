@@ -15,7 +15,7 @@ names the series it used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from ._results import ResultMixin, new_axes
 from ._validate import align, as_series
 from .errors import DataError
 
-__all__ = ["ClaimResult", "outperformance_streaks", "streak_record", "ytd_gap"]
+__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,26 @@ class ClaimResult(ResultMixin):
     finding: str
     evidence: dict
     series: pd.DataFrame
+    verdict: str = ""
 
     def summary(self) -> str:
-        lines = [self.claim, f"  {self.finding}"]
+        head = f"[{self.verdict}] " if self.verdict else ""
+        lines = [head + self.claim, f"  {self.finding}"]
         lines += [f"  {k}: {_fmt(v)}" for k, v in self.evidence.items()]
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
-        row = {"claim": self.claim, "value": self.value, "unit": self.unit, **self.evidence}
+        row = {"claim": self.claim, "verdict": self.verdict, "value": self.value, "unit": self.unit,
+               **self.evidence}
         return pd.DataFrame([row])
 
     def plot(self, ax=None):
         """Both series rebased to 1 over the period of the claim."""
         fig, ax = new_axes(ax, figsize=(8, 4))
+        if self.series.empty:
+            ax.text(0.5, 0.5, "not checkable with these data", ha="center", va="center")
+            ax.set_axis_off()
+            return fig
         rebased = self.series / self.series.iloc[0]
         for col in rebased:
             ax.plot(rebased.index, rebased[col], label=col)
@@ -255,4 +262,313 @@ def ytd_gap(small, large, as_of) -> ClaimResult:
         finding=finding,
         evidence={"base_date": base, "as_of": end, f"ytd_{sn}": float(ytd[sn]), f"ytd_{gn}": float(ytd[gn])},
         series=both.loc[base:],
+    )
+
+
+# ---------------------------------------------------------------- the article, claim by claim
+
+SUPPORTED, NOT_SUPPORTED, NOT_CHECKABLE = "supported", "not supported", "not checkable"
+
+#: The article's checkable claims, in its words (paraphrased), keyed as in :func:`check_article`.
+ARTICLE_CLAIMS = {
+    "ytd_gap": "The Russell 2000 beat the S&P 500 by more than five percentage points year to date.",
+    "streak": "It beat the S&P 500 on each of the last ten days, the longest streak since 2008.",
+    "january_effect": "Small caps beat large caps in January by about 1.4% on average since 1997.",
+    "january_signal": "Early-year small-cap strength has not reliably signalled full-year leadership (since 1979).",
+    "leadership_runs": "Leadership between small and large caps runs for about six years on average.",
+    "sectors_eps": "Tech is the worst sector year to date, materials and industrials lead; the Russell 2000"
+    " expects 61% EPS growth.",
+}
+
+
+def _run_probability(n: int, length: int, p: float) -> float:
+    """P(a run of at least ``length`` successes in ``n`` Bernoulli(p) trials), exactly.
+
+    Dynamic programme over the length of the current run (Feller's problem of runs).
+    """
+    state = np.zeros(length)
+    state[0] = 1.0
+    done = 0.0
+    for _ in range(n):
+        new = np.zeros(length)
+        new[0] = state.sum() * (1 - p)
+        new[1:] = state[:-1] * p
+        done += state[-1] * p
+        state = new
+    return float(done)
+
+
+def _longest_runs(wins: np.ndarray) -> np.ndarray:
+    """Longest run of True along the last axis."""
+    best = np.zeros(wins.shape[:-1], dtype=int)
+    run = np.zeros(wins.shape[:-1], dtype=int)
+    for k in range(wins.shape[-1]):
+        run = np.where(wins[..., k], run + 1, 0)
+        best = np.maximum(best, run)
+    return best
+
+
+def _full_months(both: pd.DataFrame) -> pd.DataFrame:
+    """Month-end closes, without a month the data stop inside of."""
+    month_end = both.resample("ME").last()
+    return month_end[month_end.index <= both.index[-1] + pd.offsets.BDay(3)]
+
+
+def _monthly_relative(both: pd.DataFrame) -> pd.Series:
+    """Small-minus-large simple return of each calendar month with a full month of prices."""
+    month_end = _full_months(both)
+    returns = month_end.pct_change().iloc[1:]
+    return returns.iloc[:, 0] - returns.iloc[:, 1]
+
+
+def _claim_ytd(both, sn, gn, as_of) -> ClaimResult:
+    base = ytd_gap(both[sn], both[gn], as_of)
+    ok = base.value > 5
+    return replace(
+        base,
+        claim=ARTICLE_CLAIMS["ytd_gap"],
+        verdict=SUPPORTED if ok else NOT_SUPPORTED,
+        finding=base.finding + f" The claim needs more than 5: {'met' if ok else 'not met'}.",
+    )
+
+
+def _claim_streak(both, sn, gn, as_of, n_boot, rng) -> ClaimResult:
+    record = streak_record(both[sn], both[gn], as_of)
+    ev = dict(record.evidence)
+    length = int(record.value)
+    runs = outperformance_streaks(both[sn], both[gn])
+    final = runs[runs["start"] == ev["streak_start"]]["length"]
+    ev["final_length"] = int(final.iloc[0]) if len(final) else length
+    ev["final_end"] = runs[runs["start"] == ev["streak_start"]]["end"].iloc[0] if len(final) else ev["streak_end"]
+    # Chance: how likely is a run this long somewhere in the span since the last equal-or-longer one?
+    since = ev.get("previous_end", ev["data_start"])
+    window = both.loc[since:pd.Timestamp(as_of)]
+    rel = np.log(window).diff().dropna()
+    rel = rel.iloc[:, 0] - rel.iloc[:, 1]
+    n_days, p_win = len(rel), float((rel > 0).mean())
+    ev["span_days"] = n_days
+    ev["p_coin_flip"] = _run_probability(n_days, length, 0.5)
+    ev["p_empirical_win_rate"] = _run_probability(n_days, length, p_win)
+    draws = rng.choice(rel.to_numpy(), size=(n_boot, n_days), replace=True)
+    ev["p_bootstrap"] = float((_longest_runs(draws > 0) >= length).mean())
+    ten = length >= 10
+    since_2008 = "previous_end" in ev and pd.Timestamp(ev["previous_end"]).year <= 2008
+    verdict = SUPPORTED if ten and since_2008 else NOT_SUPPORTED
+    finding = (
+        record.finding
+        + f" It reached {ev['final_length']} days (to {pd.Timestamp(ev['final_end']):%Y-%m-%d})."
+        f" A run of {length} or more in the {n_days} trading days since has probability"
+        f" {ev['p_coin_flip']:.2f} for fair coin flips and {ev['p_bootstrap']:.2f} in a bootstrap of the daily"
+        " relative returns: long, but not unusual by chance."
+    )
+    return replace(record, claim=ARTICLE_CLAIMS["streak"], verdict=verdict, finding=finding, evidence=ev)
+
+
+def _claim_january(both, sn, gn, n_boot, rng) -> ClaimResult:
+    from scipy import stats
+
+    rel = _monthly_relative(both)
+    jan = rel[rel.index.month == 1]
+    since = jan.loc["1997":]
+    t = stats.ttest_1samp(since, 0.0)
+    boot = rng.choice(since.to_numpy(), size=(n_boot, len(since)), replace=True).mean(axis=1)
+    low, high = np.percentile(boot, [2.5, 97.5])
+    by_month = rel.groupby(rel.index.month).mean()
+    rank = int((by_month > by_month.loc[1]).sum()) + 1
+    ev = {
+        "mean_january_since_1997": float(since.mean()),
+        "n_years_since_1997": len(since),
+        "t_stat": float(t.statistic),
+        "p_value": float(t.pvalue),
+        "bootstrap_95_low": float(low),
+        "bootstrap_95_high": float(high),
+        "mean_january_all_years": float(jan.mean()),
+        "n_years_all": len(jan),
+        "first_january": jan.index[0],
+        "january_rank_among_months": rank,
+    }
+    ok = low > 0 and since.mean() > 0.005
+    finding = (
+        f"{sn} minus {gn} in January since 1997: {since.mean():+.2%} on average over {len(since)} years"
+        f" (t = {t.statistic:.2f}, p = {t.pvalue:.2f}; bootstrap 95% interval {low:+.2%} to {high:+.2%});"
+        f" over all {len(jan)} Januaries {jan.mean():+.2%}. January ranks {rank} of 12 months."
+        " The claimed +1.4% is not in these data."
+        + (" (SPY's shipped prices include dividends until mid-2025, about 0.15 points a month in its favour;"
+           " ^RUT is a price index.)" if (sn, gn) == ("^RUT", "SPY") else "")
+        if not ok
+        else f"{sn} minus {gn} in January since 1997: {since.mean():+.2%} (interval {low:+.2%} to {high:+.2%})."
+    )
+    series = pd.DataFrame({"small minus large, January": jan})
+    return ClaimResult(ARTICLE_CLAIMS["january_effect"], float(since.mean() * 100), "percentage points", finding,
+                       ev, series, SUPPORTED if ok else NOT_SUPPORTED)
+
+
+def _claim_january_signal(both, sn, gn) -> ClaimResult:
+    from scipy import stats
+
+    month_end = _full_months(both)
+    rows = []
+    for year in range(month_end.index[0].year, month_end.index[-1].year + 1):
+        try:
+            dec_prev = month_end.loc[f"{year - 1}-12"].iloc[0]
+            jan = month_end.loc[f"{year}-01"].iloc[0]
+            dec = month_end.loc[f"{year}-12"].iloc[0]
+        except (KeyError, IndexError):
+            continue
+        if month_end.index[-1] < pd.Timestamp(f"{year}-12-31"):
+            continue  # an unfinished year has no February-December return yet
+        jan_rel = (jan / dec_prev).iloc[0] - (jan / dec_prev).iloc[1]
+        rest_rel = (dec / jan).iloc[0] - (dec / jan).iloc[1]
+        rows.append({"year": year, "january": jan_rel, "rest_of_year": rest_rel})
+    table = pd.DataFrame(rows).set_index("year")
+    up = table["january"] > 0
+    lead = table["rest_of_year"] > 0
+    hits = int((up == lead).sum())
+    crosstab = [[int((up & lead).sum()), int((up & ~lead).sum())], [int((~up & lead).sum()), int((~up & ~lead).sum())]]
+    _, p = stats.fisher_exact(crosstab)
+    ev = {
+        "years": len(table),
+        "first_year": int(table.index[0]),
+        "last_year": int(table.index[-1]),
+        "hit_rate": hits / len(table),
+        "fisher_p": float(p),
+        "jan_up_rest_up": crosstab[0][0],
+        "jan_up_rest_down": crosstab[0][1],
+        "jan_down_rest_up": crosstab[1][0],
+        "jan_down_rest_down": crosstab[1][1],
+    }
+    reliable = p < 0.05 and hits / len(table) > 0.5
+    finding = (
+        f"In {len(table)} years ({table.index[0]}-{table.index[-1]}; the data start there, the claim says 1979),"
+        f" the sign of {sn}'s January lead over {gn} matched the sign of its February-December lead in {hits}"
+        f" ({hits / len(table):.0%}); Fisher exact p = {p:.2f}. January did not reliably signal the rest of the"
+        " year, as claimed." if not reliable else
+        f"January's sign matched the rest of the year in {hits} of {len(table)} years (Fisher p = {p:.3f}):"
+        " it did signal, against the claim."
+    )
+    return ClaimResult(ARTICLE_CLAIMS["january_signal"], hits / len(table), "hit rate", finding, ev, table,
+                       SUPPORTED if not reliable else NOT_SUPPORTED)
+
+
+def _regime_runs(relative_12m: pd.Series, min_months: int) -> list[int]:
+    """Lengths (months) of leadership regimes: sign of the trailing 12-month relative return, flicker removed."""
+    sign = np.sign(relative_12m.dropna().to_numpy())
+    runs, current, length = [], None, 0
+    for s in sign:
+        if s == current or s == 0:
+            length += 1
+            continue
+        runs.append((current, length))
+        current, length = s, 1
+    runs.append((current, length))
+    runs = [r for r in runs if r[0] is not None]
+    # Merge runs shorter than min_months into their neighbours: a month of flicker is not a new regime.
+    merged = []
+    for s, n in runs:
+        if merged and (n < min_months or merged[-1][0] == s):
+            merged[-1] = (merged[-1][0], merged[-1][1] + n)
+        else:
+            merged.append((s, n))
+    return [n for _, n in merged]
+
+
+def _claim_leadership(both, sn, gn, n_sim, rng, min_months=6) -> ClaimResult:
+    month_end = _full_months(both)
+    logs = np.log(month_end)
+    rel12 = (logs.iloc[:, 0] - logs.iloc[:, 1]).diff(12)
+    runs = _regime_runs(rel12, min_months)
+    # Complete regimes only: the first and last are cut by the data's edges.
+    inner = runs[1:-1]
+    mean_years = float(np.mean(inner) / 12) if inner else np.nan
+    monthly = (logs.iloc[:, 0] - logs.iloc[:, 1]).diff().dropna()
+    sims = []
+    for _ in range(n_sim):
+        walk = pd.Series(np.cumsum(rng.normal(0, monthly.std(), len(monthly))))
+        r = _regime_runs(walk.diff(12), min_months)[1:-1]
+        if r:
+            sims.append(np.mean(r) / 12)
+    sims = np.array(sims)
+    ev = {
+        "complete_regimes": len(inner),
+        "mean_regime_years": mean_years,
+        "regime_lengths_months": ", ".join(str(n) for n in inner),
+        "definition": f"sign of trailing 12-month log relative return, regimes shorter than {min_months} months merged",
+        "random_walk_mean_years": float(np.median(sims)),
+        "random_walk_90_low": float(np.percentile(sims, 5)),
+        "random_walk_90_high": float(np.percentile(sims, 95)),
+        "months": len(monthly),
+    }
+    ok = len(inner) >= 2 and 4 <= mean_years <= 8
+    finding = (
+        f"From {month_end.index[0]:%Y-%m} to {month_end.index[-1]:%Y-%m}: {len(inner)} complete leadership"
+        f" regimes averaging {mean_years:.1f} years. A driftless random walk with the same monthly volatility"
+        f" gives {ev['random_walk_mean_years']:.1f} years (90%: {ev['random_walk_90_low']:.1f}-"
+        f"{ev['random_walk_90_high']:.1f}), so run lengths like these need no cycle to explain them."
+    )
+    series = pd.DataFrame({f"{sn} minus {gn}, trailing 12 months": rel12})
+    return ClaimResult(ARTICLE_CLAIMS["leadership_runs"], mean_years, "years", finding, ev, series,
+                       SUPPORTED if ok else NOT_SUPPORTED)
+
+
+def _claim_sectors() -> ClaimResult:
+    return ClaimResult(
+        ARTICLE_CLAIMS["sectors_eps"],
+        float("nan"),
+        "",
+        "Not checkable with the shipped data: they hold index and ETF prices, not sector returns or earnings"
+        " estimates. Sector ETF prices (e.g. XLK, XLB, XLI from yfinance) would check the first part; consensus"
+        " EPS estimates for Russell 2000 members (FactSet, LSEG I/B/E/S) the second.",
+        {"data_needed": "sector ETF prices; analysts' EPS estimates"},
+        pd.DataFrame(),
+        NOT_CHECKABLE,
+    )
+
+
+def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY", n_boot: int = 2000,
+                  seed: int = 0) -> tuple:
+    """Check every checkable claim of the January 2026 small-cap article.
+
+    Parameters
+    ----------
+    prices : DataFrame, optional
+        Prices in yfinance's layout; defaults to the shipped data.
+    as_of : date-like
+        The article's date; claims about "now" use prices up to it only.
+    small, large : str
+        Tickers of the small- and large-cap series. The default large-cap
+        series is SPY, an ETF whose shipped prices include dividends until
+        mid-2025; the S&P 500 index itself is not shipped past 2022.
+    n_boot : int
+        Bootstrap and simulation draws.
+    seed : int
+
+    Returns
+    -------
+    tuple of ClaimResult
+        One per entry of :data:`ARTICLE_CLAIMS`, each with ``verdict``
+        "supported", "not supported" or "not checkable".
+
+    Raises
+    ------
+    DataError
+        If the tickers are missing from ``prices``.
+    """
+    if prices is None:
+        from .datasets import load_prices
+
+        prices = load_prices([small, large])
+    try:
+        close = prices["Close"][[small, large]]
+    except KeyError:
+        raise DataError(f"prices: expected Close prices of {small!r} and {large!r} in yfinance's layout") from None
+    both = align({small: close[small], large: close[large]}, min_obs=500)
+    rng = np.random.default_rng(seed)
+    history = both.loc[: _timestamp(as_of)]
+    return (
+        _claim_ytd(both, small, large, as_of),
+        _claim_streak(both, small, large, as_of, n_boot, rng),
+        _claim_january(history, small, large, n_boot, rng),
+        _claim_january_signal(history, small, large),
+        _claim_leadership(history, small, large, min(n_boot, 1000), rng),
+        _claim_sectors(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 import time
 import warnings
 
@@ -58,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print JSON instead of text")
     demo.add_argument("--surrogates", type=int, default=999, help="surrogates per loop link (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed of the surrogates (default: %(default)s)")
+    claims = sub.add_parser(
+        "claims",
+        help="check the January 2026 small-cap article's claims on real prices",
+        description="Check every checkable claim of the January 2026 small-cap article on the shipped prices.",
+        epilog="examples:\n  attention claims\n  attention claims --as-of 2026-01-22 --large ES=F\n"
+        "  attention claims --json > claims.json\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    claims.add_argument("--as-of", default="2026-01-16", help="the article's date (default: %(default)s)")
+    claims.add_argument("--small", default="^RUT", help="small-cap series (default: %(default)s)")
+    claims.add_argument("--large", default="SPY", help="large-cap series (default: %(default)s)")
+    claims.add_argument("--json", action="store_true", help="print JSON")
     collect = sub.add_parser("collect", help="collect attention data from a source",
                              description="Collect attention data from a source.")
     sources = collect.add_subparsers(dest="source", metavar="SOURCE", required=True)
@@ -158,6 +171,25 @@ def _write(frame, path: str) -> None:
         raise DataError(f"--out: expected a .csv or .parquet file name, got {path!r}")
 
 
+def _claims(args) -> int:
+    from .claims import check_article
+    from .datasets import load_prices
+
+    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    if args.json:
+        rows = [{"claim": c.claim, "verdict": c.verdict, "value": None if c.value != c.value else c.value,
+                 "unit": c.unit, "finding": c.finding} for c in results]
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(c.verdict) for c in results)
+    for c in results:
+        print(f"{c.verdict.upper():<{width}}  {c.claim}")
+        pad = " " * (width + 2)
+        print(textwrap.fill(c.finding, 100, initial_indent=pad, subsequent_indent=pad))
+        print()
+    return 0
+
+
 def _demo(args) -> int:
     from .demo import run_demo
 
@@ -197,7 +229,8 @@ def main(argv=None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AttentionWarning)
-            code = _collect_trends(args) if args.command == "collect" else _demo(args)
+            command = {"collect": _collect_trends, "claims": _claims, "demo": _demo}[args.command]
+            code = command(args)
         for w in caught:
             if issubclass(w.category, AttentionWarning):
                 print(f"attention: warning: {w.message}", file=sys.stderr)

@@ -1,0 +1,97 @@
+"""The article on trial: every claim checked on the shipped prices, as of 2026-01-16."""
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from attention import DataError
+from attention.claims import ARTICLE_CLAIMS, _run_probability, check_article
+from attention.cli import main
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return {key: result for key, result in zip(ARTICLE_CLAIMS, check_article(n_boot=500))}
+
+
+def test_every_claim_has_a_verdict(claims):
+    assert [c.verdict for c in claims.values()] == [
+        "supported", "supported", "not supported", "supported", "not supported", "not checkable"
+    ]
+    for c in claims.values():
+        assert c.claim in ARTICLE_CLAIMS.values()
+        assert c.finding
+
+
+def test_ytd_gap_above_five_points(claims):
+    assert claims["ytd_gap"].value == pytest.approx(6.462, abs=0.005)
+
+
+def test_streak_at_date_final_length_and_chance(claims):
+    ev = claims["streak"].evidence
+    assert claims["streak"].value == 11 and ev["final_length"] == 14
+    assert ev["previous_length"] == 13 and str(ev["previous_end"])[:10] == "2008-06-06"
+    # Over ~4400 trading days a run of 11 is more likely than not for fair coins.
+    assert ev["span_days"] == 4431
+    assert ev["p_coin_flip"] == pytest.approx(0.661, abs=0.002)
+    assert 0.45 < ev["p_bootstrap"] < 0.7
+
+
+def test_january_effect_not_in_the_data(claims):
+    ev = claims["january_effect"].evidence
+    assert ev["n_years_since_1997"] == 29  # January 2026 is unfinished on 2026-01-16
+    assert ev["mean_january_since_1997"] == pytest.approx(-0.0037, abs=0.0005)
+    assert ev["bootstrap_95_low"] < 0 < ev["bootstrap_95_high"]
+    assert ev["p_value"] > 0.3
+
+
+def test_january_does_not_signal_the_year(claims):
+    ev = claims["january_signal"].evidence
+    assert (ev["first_year"], ev["last_year"], ev["years"]) == (1994, 2025, 32)
+    assert ev["hit_rate"] == pytest.approx(15 / 32)
+    assert ev["fisher_p"] == pytest.approx(0.712, abs=0.005)
+    assert "1979" in claims["january_signal"].finding
+
+
+def test_leadership_runs_are_random_walk_length(claims):
+    ev = claims["leadership_runs"].evidence
+    assert ev["complete_regimes"] == 12
+    assert ev["mean_regime_years"] == pytest.approx(2.28, abs=0.01)
+    assert ev["random_walk_90_low"] < ev["mean_regime_years"] < ev["random_walk_90_high"]
+
+
+def test_sector_claims_are_honestly_not_checkable(claims):
+    c = claims["sectors_eps"]
+    assert np.isnan(c.value) and "Not checkable" in c.finding and "EPS" in c.finding
+    assert c.plot() is not None
+
+
+@pytest.mark.parametrize("n, length, p", [(4, 2, 0.5), (6, 3, 0.3), (8, 2, 0.7), (5, 5, 0.5)])
+def test_run_probability_is_exact(n, length, p):
+    brute = 0.0
+    for seq in itertools.product([0, 1], repeat=n):
+        run = best = 0
+        for x in seq:
+            run = run + 1 if x else 0
+            best = max(best, run)
+        if best >= length:
+            brute += p ** sum(seq) * (1 - p) ** (n - sum(seq))
+    assert _run_probability(n, length, p) == pytest.approx(brute, abs=1e-12)
+
+
+def test_check_article_bad_prices():
+    from attention.datasets import load_prices
+
+    with pytest.raises(DataError, match="prices: expected Close prices of '\\^RUT' and 'QQQ'"):
+        check_article(load_prices(["^RUT", "SPY"]), large="QQQ")
+
+
+def test_cli_claims_table_and_json(capsys):
+    assert main(["claims"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("NOT SUPPORTED") == 2 and out.count("NOT CHECKABLE") == 1
+    assert main(["claims", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 6 and rows[5]["value"] is None
