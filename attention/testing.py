@@ -87,7 +87,7 @@ def _formatted(start: pd.Timestamp, resolution: str) -> str:
     if resolution == "DAY":
         return f"{start:%b} {start.day}, {start.year}"
     if resolution == "MONTH":
-        return f"{start:%B %Y}"
+        return f"{start:%b %Y}"
     end = start + pd.Timedelta(days=6)
     if start.year != end.year:
         return f"{start:%b} {start.day}, {start.year}{_THIN}{_DASH}{_THIN}{end:%b} {end.day}, {end.year}"

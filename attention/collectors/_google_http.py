@@ -86,6 +86,7 @@ class GoogleHttp:
         self._last = None
         self.on_renew = on_renew
         self.sent = 0  # requests put on the wire, retries included
+        self.strikes = 0  # failures since the last success
         self.progress = ""  # what the run has done, for error messages
 
     @property
@@ -109,39 +110,61 @@ class GoogleHttp:
         self._last = time.monotonic()
 
     def request(self, method: str, url: str, *, expect_ok: bool = True, **kwargs):
-        """Send one request; retry what is worth retrying; return a 200 response."""
+        """Send one request; retry what is worth retrying; return a 200 response.
+
+        Failures count as strikes until :meth:`succeeded` is called (by the
+        caller, once a whole cookie -> token -> data flow has worked). On a
+        429 with a renewal hook, the session is renewed and
+        :class:`SessionRenewed` tells the caller to start its flow again:
+        retrying with the old cookie and token would only draw more 429s.
+        """
         p = self.politeness
-        for attempt in range(p.max_retries + 1):
+        while True:
             self._pace()
             self.sent += 1
             try:
                 response = getattr(self.session, method.lower())(url, **kwargs)
             except Exception as exc:  # requests' ConnectionError, Timeout, ...; mapped once, here
-                if not _is_network_fault(exc) or attempt == p.max_retries:
-                    raise CollectorError(f"Google Trends: {type(exc).__name__}: {exc} ({self.progress})") from exc
-                self._pause(min(p.max_wait, p.backoff * 2**attempt * (1 + self._rng.random())))
+                if not _is_network_fault(exc) or self._strike():
+                    raise CollectorError(f"Google Trends: {type(exc).__name__}: {exc}; {self.progress}") from exc
+                self._pause(min(p.max_wait, p.backoff * 2 ** (self.strikes - 1) * (1 + self._rng.random())))
                 continue
             status = response.status_code
             if status == 200 or not expect_ok:
+                if self.on_renew is None:
+                    self.succeeded()
                 return response
             if status == 429 or status >= 500:
-                if attempt == p.max_retries:
-                    break
+                if self._strike():
+                    if status == 429:
+                        raise RateLimitError(
+                            f"Google Trends kept answering HTTP 429 after {p.max_retries} retries; {self.progress}"
+                        )
+                    raise CollectorError(f"Google Trends kept failing with HTTP {status}; {self.progress}")
                 wait = _retry_after(getattr(response, "headers", None))
                 if wait is None:
-                    wait = p.backoff * 2**attempt * (1 + self._rng.random())
+                    wait = p.backoff * 2 ** (self.strikes - 1) * (1 + self._rng.random())
                 self._pause(min(p.max_wait, wait))
                 if status == 429 and self.on_renew is not None:
-                    self.on_renew()  # a fresh cookie often ends a 429 streak
+                    self.on_renew()
+                    raise SessionRenewed
                 continue
             if status in (401, 403):
                 raise AuthenticationError(f"Google Trends refused the request (HTTP {status}); {self.progress}")
             # 400, 404 and the like will not get better by asking again.
             raise CollectorError(f"Google Trends answered HTTP {status} for {url.split('?')[0]}; {self.progress}")
-        raise RateLimitError(
-            f"Google Trends kept answering HTTP {status} after {p.max_retries} retries; {self.progress}. "
-            "Everything fetched so far is in the store: rerun later with the same store to resume."
-        )
+
+    def _strike(self) -> bool:
+        """Count a failure; True when the retries are used up."""
+        self.strikes += 1
+        return self.strikes > self.politeness.max_retries
+
+    def succeeded(self) -> None:
+        self.strikes = 0
+
+
+class SessionRenewed(Exception):
+    """Internal: the session was renewed after a 429; start the request flow again."""
 
 
 def _is_network_fault(exc: Exception) -> bool:
@@ -214,18 +237,23 @@ class TrendsConnection:
             raise UpstreamFormatError(f"Google Trends explore: no {widget_id} widget in the answer")
         return client, widget
 
+    def _flow(self, terms, timeframe, geo, category, gprop, widget_id, url) -> str:
+        """cookie -> explore token -> widget data, started again whenever a 429 renewed the session."""
+        while True:
+            try:
+                client, widget = self._widget(terms, timeframe, geo, category, gprop, widget_id)
+                params = {"req": json.dumps(widget["request"]), "token": widget["token"], "tz": client.tz}
+                response = self.http.request("get", url, params=params, headers=client.headers,
+                                             cookies=client.cookies, timeout=client.timeout)
+            except SessionRenewed:
+                continue
+            self.http.succeeded()
+            return response.text
+
     def timeline(self, terms, timeframe, geo, category, gprop) -> str:
         """Raw text of the interest-over-time answer for up to five terms."""
-        client, widget = self._widget(terms, timeframe, geo, category, gprop, "TIMESERIES")
-        params = {"req": json.dumps(widget["request"]), "token": widget["token"], "tz": client.tz}
-        response = self.http.request("get", MULTILINE_URL, params=params, headers=client.headers,
-                                     cookies=client.cookies, timeout=client.timeout)
-        return response.text
+        return self._flow(list(terms), timeframe, geo, category, gprop, "TIMESERIES", MULTILINE_URL)
 
     def related(self, term, timeframe, geo, category, gprop) -> str:
         """Raw text of the related-queries answer for one term."""
-        client, widget = self._widget([term], timeframe, geo, category, gprop, "RELATED_QUERIES")
-        params = {"req": json.dumps(widget["request"]), "token": widget["token"], "tz": client.tz}
-        response = self.http.request("get", RELATED_URL, params=params, headers=client.headers,
-                                     cookies=client.cookies, timeout=client.timeout)
-        return response.text
+        return self._flow([term], timeframe, geo, category, gprop, "RELATED_QUERIES", RELATED_URL)

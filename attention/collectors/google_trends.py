@@ -285,8 +285,13 @@ class _Collector:
             body = hit["body"]
             self.cached += 1
         else:
+            kept = (
+                "they are in the store: rerun later with the same store to resume"
+                if self.store is not None
+                else "no store was given, so pass store= to keep answers across runs"
+            )
             self.connection.http.progress = (
-                f"{self.fetched} answers fetched and {self.cached} read from the store before this one"
+                f"{self.fetched} answers fetched and {self.cached} read from the store before this one; {kept}"
             )
             body = self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop)
             if self.store is not None:
@@ -301,7 +306,8 @@ class _Collector:
         pulls = [self.pull(queries, start, end, d) for d in range(self.draws)]
         frames = [p[0] for p in pulls]
         for q in queries:
-            level = np.nanmedian(np.concatenate([f[q].to_numpy() for f in frames])) if frames[0].size else np.nan
+            values = np.concatenate([f[q].to_numpy() for f in frames])
+            level = np.nanmedian(values) if np.isfinite(values).any() else np.nan
             self.raw_levels.setdefault(q, []).append(level)
         stacked = np.stack([f.to_numpy() for f in frames])
         with warnings.catch_warnings():
@@ -527,9 +533,11 @@ def _pick_anchor(values: pd.DataFrame) -> str:
 
 
 def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool, *, stitched: bool) -> pd.DataFrame:
-    top = np.nanmax(scaled.value.to_numpy()) if np.isfinite(scaled.value.to_numpy()).any() else np.nan
-    norm = 100.0 / top if top and np.isfinite(top) and top > 0 else 1.0
     flags = flags.reindex(index=scaled.value.index, columns=scaled.value.columns).fillna("")
+    # The largest value that is kept is 100; a dropped partial point must not set the scale.
+    kept = scaled.value.where(~flags.apply(lambda c: c.str.contains("partial"))) if not include_partial else scaled.value
+    top = np.nanmax(kept.to_numpy()) if np.isfinite(kept.to_numpy()).any() else np.nan
+    norm = 100.0 / top if top and np.isfinite(top) and top > 0 else 1.0
     if stitched:
         flags = flags.apply(lambda c: c.map(lambda f: _join(f, "stitched")))
     by_query = {q: label for label, q in labels.items()}
@@ -552,8 +560,8 @@ def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool
 
 def _warn_rounding_floor(levels: dict, labels: dict) -> None:
     by_query = {q: label for label, q in labels.items()}
-    low = {by_query[q]: float(np.nanmedian(v)) for q, v in levels.items()
-           if q in by_query and np.isfinite(np.nanmedian(v)) and np.nanmedian(v) < ROUNDING_FLOOR}
+    medians = {q: np.nanmedian(v) for q, v in levels.items() if q in by_query and np.isfinite(v).any()}
+    low = {by_query[q]: float(m) for q, m in medians.items() if m < ROUNDING_FLOOR}
     if low:
         detail = ", ".join(f"{t!r} (median {v:g})" for t, v in low.items())
         verb = "sits" if len(low) == 1 else "sit"

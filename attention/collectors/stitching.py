@@ -162,8 +162,14 @@ def benchmark_to_coarse(fine: Scaled, coarse: pd.DataFrame) -> tuple[Scaled, pd.
         The benchmarked series and the per-period ratio (for inspection).
     """
     starts = coarse.index
-    period = np.searchsorted(starts.to_numpy(), fine.value.index.to_numpy(), side="right") - 1
-    inside = period >= 0
+    weekly = len(starts) < 2 or (starts[1] - starts[0]) <= pd.Timedelta(days=7)
+    last_end = starts[-1] + (pd.Timedelta(days=7) if weekly else pd.DateOffset(months=1))
+    ends = starts[1:].append(pd.DatetimeIndex([last_end]))
+    days = fine.value.index
+    period = np.searchsorted(starts.to_numpy(), days.to_numpy(), side="right") - 1
+    # A day belongs to a coarse period only if it lies inside it; days after the last
+    # whole period keep their chained values rather than diluting that period's sum.
+    inside = (period >= 0) & (days < ends[np.clip(period, 0, None)])
     keys = pd.Index(starts[np.clip(period, 0, None)])
     sums = fine.value[inside].groupby(keys[inside]).sum(min_count=1)
     ratio = (coarse.reindex(sums.index) / sums).where(lambda r: np.isfinite(r) & (r > 0))
