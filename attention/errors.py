@@ -15,6 +15,7 @@ so ``except attention.AttentionError`` catches all of them::
     AttentionWarning
      +-- NonStationaryWarning         a tested series looks non-stationary
      +-- RoundingFloorWarning         Google's integer rounding swamps a term
+     +-- TruncatedListingWarning      a source could not serve the whole range
 
 Warnings derive from :class:`AttentionWarning`, so they can be filtered as one
 family with :func:`warnings.filterwarnings`.
@@ -32,6 +33,7 @@ __all__ = [
     "NonStationaryWarning",
     "RateLimitError",
     "RoundingFloorWarning",
+    "TruncatedListingWarning",
     "UpstreamFormatError",
 ]
 
@@ -78,3 +80,12 @@ class NonStationaryWarning(AttentionWarning):
 
 class RoundingFloorWarning(AttentionWarning):
     """A term sits so low on Google's 0-100 scale that integer rounding dominates its values."""
+
+
+class TruncatedListingWarning(AttentionWarning):
+    """Some items of the range could not be read.
+
+    praw: a listing ended before reaching ``start`` (Reddit serves about
+    1000 items per listing), so earlier days are missing. Arctic Shift: more
+    items were created within one second than a page holds.
+    """
