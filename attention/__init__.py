@@ -18,7 +18,9 @@ from .claims import ClaimResult, check_article, outperformance_streaks, streak_r
 from .collectors import (
     Politeness,
     collect_google_trends,
+    collect_reddit,
     collect_related_queries,
+    fetch_reddit_items,
     parse_google_trends,
     read_google_trends_csv,
 )
@@ -34,11 +36,38 @@ from .errors import (
     NonStationaryWarning,
     RateLimitError,
     RoundingFloorWarning,
+    TruncatedListingWarning,
     UpstreamFormatError,
 )
-from .market import abnormal_dollar_volume_proxy, etf_flows, log_returns, relative_returns, to_google_weeks
+from .leadlag import (
+    CrossCorrelationResult,
+    ImpulseResponseResult,
+    TodaYamamotoResult,
+    VarResult,
+    cross_correlation,
+    toda_yamamoto,
+    var_analysis,
+)
+from .market import (
+    abnormal_dollar_volume_proxy,
+    align_to_trading_days,
+    etf_flows,
+    load_yfinance,
+    log_returns,
+    relative_returns,
+    theme_relative_returns,
+    to_google_weeks,
+)
 from .schema import OBSERVATION_COLUMNS, to_wide, validate_observations
-from .scoring import asvi, log_change, preis_delta, trailing_zscore
+from .scoring import (
+    abnormal_mentions,
+    asvi,
+    attention_share,
+    composite_index,
+    log_change,
+    preis_delta,
+    trailing_zscore,
+)
 from .store import Store
 from .themes import DEFAULT_THEMES, Theme, get_theme
 
@@ -51,10 +80,12 @@ __all__ = [
     "BacktestResult",
     "ClaimResult",
     "CollectorError",
+    "CrossCorrelationResult",
     "DEFAULT_THEMES",
     "DataError",
     "FeedbackLoopResult",
     "GrangerResult",
+    "ImpulseResponseResult",
     "MissingDependencyError",
     "NonStationaryWarning",
     "OBSERVATION_COLUMNS",
@@ -63,19 +94,30 @@ __all__ = [
     "RoundingFloorWarning",
     "Store",
     "Theme",
+    "TodaYamamotoResult",
+    "TruncatedListingWarning",
     "UpstreamFormatError",
+    "VarResult",
     "abnormal_dollar_volume_proxy",
+    "abnormal_mentions",
+    "align_to_trading_days",
     "asvi",
+    "attention_share",
     "check_article",
     "collect_google_trends",
+    "collect_reddit",
     "collect_related_queries",
+    "composite_index",
+    "cross_correlation",
     "etf_flows",
     "feedback_loop",
+    "fetch_reddit_items",
     "get_theme",
     "granger",
     "holm",
     "load_preis2013",
     "load_prices",
+    "load_yfinance",
     "log_change",
     "log_returns",
     "outperformance_streaks",
@@ -87,9 +129,12 @@ __all__ = [
     "relative_returns",
     "stationarity",
     "streak_record",
+    "theme_relative_returns",
     "to_google_weeks",
     "to_wide",
+    "toda_yamamoto",
     "trailing_zscore",
     "validate_observations",
+    "var_analysis",
     "ytd_gap",
 ]

@@ -20,6 +20,17 @@ examples:
   attention demo --no-report           print only
 """
 
+_REDDIT_EPILOG = """\
+examples:
+  attention collect reddit --start 2026-01-01 --end 2026-01-16           Arctic Shift, no credentials
+  attention collect reddit "small-cap stocks" --subreddits wallstreetbets smallstreetbets --start 2026-01-10
+  attention collect reddit --backend praw --start 2026-01-14             needs praw credentials
+  attention collect reddit --archives RS_2024-06.zst RC_2024-06.zst      monthly dump files
+
+Credentials for --backend praw come from praw's environment variables (praw_client_id,
+praw_client_secret, praw_user_agent) or praw.ini; they are never printed or stored.
+"""
+
 _TRENDS_EPILOG = """\
 examples:
   attention collect trends                                    the three default themes, last 12 months
@@ -99,7 +110,81 @@ def _parser() -> argparse.ArgumentParser:
     trends.add_argument("--out", help="write observations to a .csv or .parquet file")
     trends.add_argument("--json", action="store_true", help="print a JSON summary with the observations")
     trends.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    reddit = sources.add_parser(
+        "reddit",
+        help="Reddit mentions and sentiment per theme and day",
+        description=(
+            "Count and score what Reddit says about each theme, per day: from the Arctic Shift API (no"
+            " credentials), the Reddit API through praw (credentials from praw's environment variables or"
+            " praw.ini), or monthly archive files (.zst dumps)."
+        ),
+        epilog=_REDDIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    reddit.add_argument("themes", nargs="*", help="default theme names (default: all three)")
+    reddit.add_argument("--start", help="first day, YYYY-MM-DD")
+    reddit.add_argument("--end", help="last day, YYYY-MM-DD (default: today)")
+    reddit.add_argument("--subreddits", nargs="+", help="subreddits (default: wallstreetbets stocks investing"
+                        " StockMarket smallstreetbets)")
+    reddit.add_argument("--backend", default="arctic_shift", choices=["arctic_shift", "praw"],
+                        help="where to read (default: %(default)s); see --archives for dump files")
+    reddit.add_argument("--archives", nargs="+", metavar="FILE", help="read these .zst dump files instead")
+    reddit.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
+    reddit.add_argument("--no-store", action="store_true", help="keep nothing on disk")
+    reddit.add_argument("--out", help="write observations to a .csv or .parquet file")
+    reddit.add_argument("--json", action="store_true", help="print a JSON summary with the observations")
+    reddit.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
+
+
+def _collect(args) -> int:
+    return _collect_trends(args) if args.source == "trends" else _collect_reddit(args)
+
+
+def _collect_reddit(args) -> int:
+    from .collectors import collect_reddit
+    from .collectors.archives import DEFAULT_SUBREDDITS, read_reddit_archives
+    from .store import Store
+
+    subreddits = tuple(args.subreddits) if args.subreddits else DEFAULT_SUBREDDITS
+    themes = args.themes or None
+    progress = not args.no_progress and not args.json
+    if args.archives:
+        frame = read_reddit_archives(args.archives, subreddits=subreddits, themes=themes, start=args.start,
+                                     end=args.end, progress=progress)
+        lines = [f"Reddit archives: {len(args.archives)} file(s) read"]
+    else:
+        store = None if args.no_store else Store(args.store)
+        try:
+            frame = collect_reddit(themes, subreddits, args.start, args.end, backend=args.backend, store=store,
+                                   progress=progress)
+        finally:
+            if store is not None:
+                store.close()
+        meta = frame.attrs.get("reddit", {})
+        lines = [f"Reddit via {args.backend}: {meta.get('items', 0)} items read"]
+        if "pages_fetched" in meta:
+            lines.append(f"pages fetched: {meta['pages_fetched']}, read from the store: {meta['pages_cached']}")
+        if store is not None:
+            lines.append(f"store: {store.path}")
+    mentions = frame[frame["metric"] == "mentions"].groupby("term")["value"].sum()
+    for term, n in mentions.items():
+        lines.append(f"  {term}: {int(n)} mentions")
+    if mentions.empty:
+        lines.append("  no item mentions any theme in this range")
+    if args.out:
+        _write(frame, args.out)
+        lines.append(f"wrote {args.out}")
+    _report(lines, frame, args.json)
+    return 0
+
+
+def _report(lines, frame, as_json: bool) -> None:
+    if as_json:
+        payload = {"summary": lines, "observations": json.loads(frame.to_json(orient="records", date_format="iso"))}
+        print(json.dumps(payload, indent=2))
+    else:
+        print("\n".join(lines))
 
 
 def _collect_trends(args) -> int:
@@ -144,14 +229,7 @@ def _collect_trends(args) -> int:
         lines.append(f"store: {store.path}")
     if args.out:
         lines.append(f"wrote {args.out}")
-    if args.json:
-        payload = {
-            "summary": lines,
-            "observations": json.loads(frame.to_json(orient="records", date_format="iso")),
-        }
-        print(json.dumps(payload, indent=2))
-    else:
-        print("\n".join(lines))
+    _report(lines, frame, args.json)
     return 0
 
 
@@ -229,7 +307,7 @@ def main(argv=None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AttentionWarning)
-            command = {"collect": _collect_trends, "claims": _claims, "demo": _demo}[args.command]
+            command = {"collect": _collect, "claims": _claims, "demo": _demo}[args.command]
             code = command(args)
         for w in caught:
             if issubclass(w.category, AttentionWarning):

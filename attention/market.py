@@ -2,24 +2,39 @@
 
 Google Trends weeks run Sunday to Saturday and are labelled by their Sunday;
 :func:`to_google_weeks` puts daily market data on that calendar so a week's
-search interest and the same week's trading share a row.
+search interest and the same week's trading share a row. Daily attention goes
+the other way with :func:`align_to_trading_days`: what happens on a weekend
+or holiday counts towards the next trading day.
+
+:func:`load_yfinance` downloads prices in the layout of
+:func:`attention.datasets.load_prices` (it needs the optional ``yfinance``
+package: ``pip install 'market-attention[yfinance]'``).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from ._validate import align, as_frame, as_series, naive_utc, positive_int
-from .errors import DataError
+from .errors import AttentionWarning, CollectorError, DataError, MissingDependencyError
+from .themes import get_theme
 
 __all__ = [
     "abnormal_dollar_volume_proxy",
+    "align_to_trading_days",
     "etf_flows",
+    "load_yfinance",
     "log_returns",
     "relative_returns",
+    "theme_relative_returns",
     "to_google_weeks",
 ]
+
+#: Price fields in yfinance's order, as in :func:`attention.datasets.load_prices`.
+PRICE_FIELDS = ("Close", "High", "Low", "Open", "Volume")
 
 
 def _like(template, frame: pd.DataFrame):
@@ -122,36 +137,61 @@ def to_google_weeks(data, how: str = "sum"):
     return _like(data, weekly)
 
 
-def etf_flows(shares_outstanding, nav):
+def etf_flows(shares_outstanding, nav, *, lag: int = 0):
     """Net creations and redemptions of ETF shares as a share of prior assets.
 
-    ``flow_t = (SO_t - SO_{t-1}) * NAV_t / (SO_{t-1} * NAV_{t-1})``: the
-    dollar value of new shares, scaled by assets under management the day
-    before, so flows of funds of different sizes compare.
+    ``flow_t = (S_t - S_{t-1}) * NAV_t / (S_{t-1} * NAV_{t-1})`` with
+    ``S_t = SO_{t+lag}``: the dollar value of new shares, scaled by assets
+    under management the day before, so flows of funds of different sizes
+    compare. ``SO_{t+lag}`` is the shares-outstanding figure ``lag`` rows
+    (reporting days) later, so with ``lag=1``::
+
+        flow_t = (SO_{t+1} - SO_t) * NAV_t / (SO_t * NAV_{t-1})
 
     Parameters
     ----------
     shares_outstanding, nav : Series or DataFrame
         Shares outstanding and net asset value per share, by date (one column
         per ETF when DataFrames, with matching column names).
+    lag : int, default 0
+        Reporting lag of shares outstanding, in reporting days. Issuers often
+        publish for date *t* the shares outstanding after the creations and
+        redemptions settled on *t-1* (orders placed on *t-1* settle T+1 and
+        are in the count dated *t*). ``lag=1`` corrects for that: the shares
+        series is shifted **backwards** by one row, so today's flow uses the
+        count dated the **next** reporting day (the next row, e.g. Monday for
+        a Friday, Monday for the Thursday before Good Friday), and is matched
+        with today's NAV. ``lag=0`` takes the file at face value.
 
     Returns
     -------
     Series or DataFrame
-        NaN where either input is missing on the day or the day before.
+        NaN where either input is missing on the day or the day before. With
+        ``lag=k`` the last ``k`` dates are NaN: their shares are not
+        published yet.
 
     Notes
     -----
-    Issuers publish shares outstanding with a lag of about one trading day
-    (creations settle T+1), so a flow dated *t* often reflects orders placed
-    on *t-1*. Align before testing what flows lead.
+    ``lag`` relabels dates to when the money moved; it is not a trailing
+    statistic in publication time. A flow dated *t* becomes **known** only
+    when the count dated *t+lag* is published, so the last ``lag`` values
+    change from NaN to numbers when new counts arrive. To test what flows
+    *predict* with information that was public at the time, shift them by
+    ``lag`` more periods first (``flows.shift(lag)``); to test what drives
+    flows (attention -> flows), use them as dated here.
+
+    Which lag is right depends on the issuer and on how the data were
+    collected (the "as of" date of a fund page versus the trade date of the
+    creations); check it against a known creation before relying on either.
 
     Raises
     ------
     DataError
-        If the inputs are not numeric, have no common dates or columns, or
-        shares outstanding are not positive.
+        If the inputs are not numeric, have no common dates or columns,
+        shares outstanding are not positive, or ``lag`` is not an integer
+        >= 0.
     """
+    lag = positive_int(lag, "lag", minimum=0)
     so = naive_utc(as_frame(shares_outstanding, "shares_outstanding"))
     nv = naive_utc(as_frame(nav, "nav"))
     if isinstance(shares_outstanding, pd.Series) and isinstance(nav, pd.Series):
@@ -164,6 +204,9 @@ def etf_flows(shares_outstanding, nav):
         )
     if (so <= 0).any().any():
         raise DataError("shares_outstanding: values must be positive")
+    # The count reported `lag` reporting days later belongs to today (shift on
+    # the issuer's own dates, before aligning with NAV).
+    so = so.shift(-lag)
     so, nv = so.align(nv, join="inner")
     if so.empty:
         raise DataError("shares_outstanding, nav: no common dates")
@@ -207,3 +250,296 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
     out = log_dv - log_dv.shift(1).rolling(window, min_periods=window).mean()
     out.name = f"{c.name} abnormal dollar volume (proxy)"
     return out
+
+
+# ---------------------------------------------------------------- daily attention on trading days
+
+_ALIGN_HOW = ("sum", "mean")
+
+
+def _trading_calendar(trading_days) -> pd.DatetimeIndex:
+    if isinstance(trading_days, (pd.Series, pd.DataFrame)):
+        trading_days = trading_days.index
+    if isinstance(trading_days, str) or not hasattr(trading_days, "__iter__"):
+        raise DataError(
+            "trading_days: expected a DatetimeIndex (or a frame indexed by one), "
+            f"got {type(trading_days).__name__}"
+        )
+    try:
+        days = pd.DatetimeIndex(trading_days)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"trading_days: expected dates ({exc})") from None
+    if days.hasnans:
+        raise DataError("trading_days: contains missing dates (NaT)")
+    if len(days) == 0:
+        raise DataError("trading_days: the calendar is empty")
+    if days.tz is not None:
+        days = days.tz_localize(None)  # the exchange's local calendar dates
+    return days.normalize().unique().sort_values()
+
+
+def align_to_trading_days(daily_attention, trading_days, how: str = "sum"):
+    """Put daily attention on a market's trading days.
+
+    Attention on a non-trading day (weekend, holiday) counts towards the
+    **next** trading day: the first trading day on or after its date. A
+    trading day's value therefore combines its own date with every
+    non-trading day since the previous trading day - Monday gets Saturday,
+    Sunday and Monday; after a Friday holiday, Monday gets Friday to Monday.
+    That is the first session in which investors could act on that
+    attention, and it uses nothing dated after the trading day itself: the
+    result is trailing. A session whose span is not complete (any session
+    after the last attention date) is NaN, so appending later days fills in
+    later sessions and never changes a value already reported.
+
+    Parameters
+    ----------
+    daily_attention : Series or DataFrame
+        Attention by calendar day (e.g. Reddit mentions per UTC day, daily
+        Google Trends). Times of day are ignored; UTC-aware dates are
+        compared as naive UTC dates.
+    trading_days : DatetimeIndex, or Series or DataFrame indexed by one
+        The market's calendar, e.g. ``load_prices("SPY").index``.
+    how : {"sum", "mean"}, default "sum"
+        ``"sum"`` for counts (mentions, posts); ``"mean"`` for levels on a
+        scale (Google's 0-100 index), the mean of the days available.
+
+    Returns
+    -------
+    Series or DataFrame
+        Indexed by ``trading_days`` (normalised to dates, sorted, unique).
+        NaN where no attention observation falls in a trading day's span
+        (``sum`` of nothing is missing, not 0); missing days inside a span
+        are skipped, not counted as 0. Sessions after the last attention
+        date are NaN (their span is incomplete). Attention dated before the
+        first trading day is dropped (the calendar cannot say which session
+        it belongs to), and so is attention after the last trading day (its
+        session is not in the calendar yet).
+
+    Raises
+    ------
+    DataError
+        If ``daily_attention`` is not numeric on a DatetimeIndex,
+        ``trading_days`` are not dates, or ``how`` is unknown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mentions = pd.Series([1.0, 2, 4, 8], index=pd.to_datetime(
+    ...     ["2026-01-09", "2026-01-10", "2026-01-11", "2026-01-12"]))  # Fri, Sat, Sun, Mon
+    >>> align_to_trading_days(mentions, pd.bdate_range("2026-01-09", "2026-01-13")).tolist()
+    [1.0, 14.0, nan]
+    """
+    if how not in _ALIGN_HOW:
+        raise DataError(f"how: expected one of {_ALIGN_HOW}, got {how!r}")
+    frame = naive_utc(as_frame(daily_attention, "daily_attention"))
+    days = _trading_calendar(trading_days)
+    dates = frame.index.normalize()
+    position = days.searchsorted(dates, side="left")  # first trading day >= date
+    keep = (dates >= days[0]) & (position < len(days))
+    if not keep.any():
+        raise DataError(
+            f"daily_attention, trading_days: no attention date falls in the calendar "
+            f"(attention {dates.min():%Y-%m-%d}..{dates.max():%Y-%m-%d}, "
+            f"trading days {days[0]:%Y-%m-%d}..{days[-1]:%Y-%m-%d})"
+        )
+    grouped = frame[keep].groupby(days[position[keep]])
+    if how == "sum":
+        per_day = grouped.sum(min_count=1)
+    else:
+        per_day = grouped.mean()
+    out = per_day.reindex(days)
+    # A session after the last attention date would hold a partial span (say,
+    # Saturday's count standing for Monday's): leave it missing until complete.
+    out[days > dates.max()] = np.nan
+    return _like(daily_attention, out)
+
+
+# ---------------------------------------------------------------- theme returns and yfinance prices
+
+
+def _close_prices(prices) -> pd.DataFrame:
+    if not isinstance(prices, pd.DataFrame):
+        raise DataError(f"prices: expected a DataFrame in yfinance's layout, got {type(prices).__name__}")
+    if not isinstance(prices.columns, pd.MultiIndex) or "Close" not in prices.columns.get_level_values(0):
+        raise DataError(
+            "prices: expected yfinance's layout, columns MultiIndex (field, ticker) with a 'Close' field "
+            "(as from load_prices or load_yfinance)"
+        )
+    return prices["Close"]
+
+
+def theme_relative_returns(theme, prices, large: str = "SPY"):
+    """Daily log return of a theme's ticker minus that of ``large``.
+
+    ``r_t = ln(P^theme_t / P^theme_{t-1}) - ln(P^large_t / P^large_{t-1})``
+    on the Close field, via :func:`relative_returns` (common dates only).
+
+    Parameters
+    ----------
+    theme : Theme or str
+        A :class:`~attention.themes.Theme` or the name of a default theme
+        (see :func:`~attention.themes.get_theme`); its ``ticker`` is priced.
+    prices : DataFrame
+        Prices in yfinance's layout: columns ``MultiIndex(field, ticker)``
+        with a Close field, as from :func:`~attention.datasets.load_prices`
+        or :func:`load_yfinance`.
+    large : str, default "SPY"
+        The ticker to beat.
+
+    Returns
+    -------
+    Series
+        Named ``"<ticker> - <large>"``; positive on days the theme beat
+        ``large``.
+
+    Raises
+    ------
+    DataError
+        If the theme is unknown or has no ticker, ``prices`` is not in
+        yfinance's layout, or either ticker has no Close prices in it.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> rel = theme_relative_returns("small-cap stocks", load_prices(["IWM", "SPY"]))
+    >>> rel.name
+    'IWM - SPY'
+    >>> float(round(rel.loc["2026-01-16"], 5))
+    0.00178
+    """
+    th = get_theme(theme)
+    if not th.ticker:
+        raise DataError(f"theme: {th.name!r} has no ticker to price")
+    if not isinstance(large, str) or not large:
+        raise DataError(f"large: expected a ticker, got {large!r}")
+    close = _close_prices(prices)
+    wanted = dict.fromkeys([th.ticker, large])
+    missing = [t for t in wanted if t not in close.columns or close[t].isna().all()]
+    if missing:
+        raise DataError(
+            f"prices: no Close prices for {missing} (theme {th.name!r} ticker {th.ticker!r}, "
+            f"large={large!r}); tickers present: {list(close.columns)}"
+        )
+    out = relative_returns(close[th.ticker], close[large])
+    out.name = f"{th.ticker} - {large}"
+    return out
+
+
+def _tickers_arg(tickers) -> list[str]:
+    wanted = [tickers] if isinstance(tickers, str) else tickers
+    try:
+        wanted = list(wanted)
+    except TypeError:
+        raise DataError(f"tickers: expected a ticker or a list of tickers, got {tickers!r}") from None
+    if not wanted or any(not isinstance(t, str) or not t.strip() for t in wanted):
+        raise DataError(f"tickers: expected a ticker or a list of non-empty tickers, got {tickers!r}")
+    # yfinance upper-cases and de-duplicates the tickers it returns.
+    return list(dict.fromkeys(t.strip().upper() for t in wanted))
+
+
+def _yfinance_to_layout(raw: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
+    """yfinance.download's frame -> load_prices' layout (fields x wanted tickers)."""
+    if not isinstance(raw, pd.DataFrame) or raw.empty:
+        raise CollectorError(f"yfinance returned no data for {wanted}")
+    frame = raw.copy()
+    if isinstance(frame.columns, pd.MultiIndex):
+        if frame.columns.nlevels != 2:
+            raise CollectorError(f"yfinance returned columns with {frame.columns.nlevels} levels, expected 2")
+        fields0 = set(frame.columns.get_level_values(0))
+        if not fields0 & set(PRICE_FIELDS) and set(frame.columns.get_level_values(1)) & set(PRICE_FIELDS):
+            frame = frame.swaplevel(axis=1)  # (ticker, field), as with group_by="ticker"
+    else:
+        # Old yfinance, one ticker: flat columns Open, High, Low, Close, (Adj Close,) Volume.
+        if len(wanted) != 1:
+            raise CollectorError(
+                f"yfinance returned flat columns {list(frame.columns)} for {len(wanted)} tickers"
+            )
+        frame.columns = pd.MultiIndex.from_product([list(frame.columns), wanted])
+    if not set(frame.columns.get_level_values(0)) & set(PRICE_FIELDS):
+        raise CollectorError(
+            f"yfinance returned none of the fields {list(PRICE_FIELDS)}: {list(frame.columns)}"
+        )
+    if not isinstance(frame.index, pd.DatetimeIndex):
+        frame.index = pd.DatetimeIndex(frame.index)
+    if frame.index.tz is not None:
+        frame.index = frame.index.tz_localize(None)  # the exchange's local dates
+    frame.columns = pd.MultiIndex.from_tuples(
+        [(f, str(t).upper()) for f, t in frame.columns], names=["Price", "Ticker"]
+    )
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    layout = pd.MultiIndex.from_product([list(PRICE_FIELDS), wanted], names=["Price", "Ticker"])
+    out = frame.reindex(columns=layout)
+    out = out.apply(pd.to_numeric, errors="coerce").astype("float64")
+    out = out.dropna(how="all").sort_index()
+    out.index.name = "Date"
+    if out.empty:
+        raise CollectorError(f"yfinance returned no prices for {wanted}")
+    empty = [t for t in wanted if out["Close"][t].isna().all()]
+    if empty:
+        warnings.warn(
+            f"yfinance returned no prices for {empty}; their columns are NaN", AttentionWarning, stacklevel=3
+        )
+    return out
+
+
+def load_yfinance(tickers, start=None, end=None) -> pd.DataFrame:
+    """Daily prices from Yahoo Finance, in the layout of :func:`~attention.datasets.load_prices`.
+
+    Calls ``yfinance.download(tickers, start=start, end=end,
+    auto_adjust=True, progress=False, group_by="column")`` and returns a
+    frame indexed by ``Date`` (naive dates) with columns
+    ``MultiIndex(field, ticker)``, fields Close, High, Low, Open, Volume in
+    that order and tickers in the order asked for, as float64. The same
+    code therefore runs on shipped and freshly downloaded prices.
+
+    Parameters
+    ----------
+    tickers : str or list of str
+        Yahoo tickers (``"IWM"``, ``"^RUT"``, ``"ES=F"``); upper-cased and
+        de-duplicated, as yfinance does.
+    start, end : str or date, optional
+        Passed to yfinance; ``end`` is exclusive there.
+
+    Returns
+    -------
+    DataFrame
+        Rows where every value is missing are dropped; dates on which one
+        ticker did not trade are NaN for that ticker. Prices are adjusted for
+        splits and dividends (``auto_adjust=True``), so returns are total
+        returns.
+
+    Raises
+    ------
+    MissingDependencyError
+        If yfinance is not installed.
+    DataError
+        If ``tickers`` is empty or not strings.
+    CollectorError
+        If yfinance returns nothing usable. A ticker that alone returns
+        nothing stays in the frame as NaN, with an
+        :class:`~attention.errors.AttentionWarning`.
+
+    Notes
+    -----
+    Yahoo Finance's terms of use apply to the data. yfinance is an
+    unofficial client and its output layout has changed between versions;
+    both the current multi-level columns and the older flat single-ticker
+    columns are handled.
+    """
+    wanted = _tickers_arg(tickers)
+    try:
+        import yfinance
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "load_yfinance needs yfinance: pip install 'market-attention[yfinance]'"
+        ) from exc
+    raw = yfinance.download(
+        wanted if len(wanted) > 1 else wanted[0],
+        start=start,
+        end=end,
+        auto_adjust=True,
+        progress=False,
+        group_by="column",
+    )
+    return _yfinance_to_layout(raw, wanted)

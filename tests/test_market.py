@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from attention import (
+    AttentionWarning,
+    CollectorError,
     DataError,
+    MissingDependencyError,
+    Theme,
     abnormal_dollar_volume_proxy,
     etf_flows,
     load_prices,
@@ -15,6 +22,7 @@ from attention import (
     relative_returns,
     to_google_weeks,
 )
+from attention.market import align_to_trading_days, load_yfinance, theme_relative_returns
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +201,296 @@ def test_etf_flows_no_common_dates_and_non_positive_shares(shares_wide):
     bad.iloc[3, 0] = 0
     with pytest.raises(DataError, match="shares_outstanding: values must be positive"):
         etf_flows(bad, nav)
+
+
+def test_etf_flows_lag_one_uses_the_next_reported_count(shares_wide):
+    so, nav = shares_wide
+    flows = etf_flows(so, nav, lag=1)
+    # EWY, 2026-03-05: shares dated 03-06 (126,350,000) are the count after 03-05's creations.
+    ewy = (126_350_000 - 121_100_000) * 131.17 / (121_100_000 * 131.17)
+    assert flows.loc["2026-03-05", "EWY"] == pytest.approx(ewy, rel=1e-12)
+    # lag=0 would put that creation on 03-06 instead.
+    lag0 = etf_flows(so, nav)
+    assert lag0.loc["2026-03-06", "EWY"] == pytest.approx(
+        (126_350_000 - 121_100_000) * 126.66 / (121_100_000 * 131.17), rel=1e-12
+    )
+    # The next REPORTED day, not the next calendar day: Good Friday 2026-04-03 is not in the
+    # file, so Thursday 04-02 takes Monday 04-06's count (EWZ 254,600,000 -> 255,700,000).
+    assert pd.Timestamp("2026-04-03") not in so.index
+    ewz = (255_700_000 - 254_600_000) * 38.34 / (254_600_000 * 38.38)
+    assert flows.loc["2026-04-02", "EWZ"] == pytest.approx(ewz, rel=1e-12)
+    assert lag0.loc["2026-04-02", "EWZ"] == 0.0
+    # The shift goes backwards: the last date has no later count yet.
+    assert flows.iloc[-1].isna().all() and lag0.iloc[-1].notna().all()
+
+
+def test_etf_flows_lag_shifts_the_share_change_by_one_reporting_day(shares_wide):
+    so, nav = shares_wide
+    lag0, lag1 = etf_flows(so, nav), etf_flows(so, nav, lag=1)
+    # With a constant NAV the flow is the relative change in shares, dS/S: lag=1 moves it one
+    # reporting day EARLIER (the change first seen in the count dated t+1 belongs to t).
+    flat = so * 0.0 + 1.0
+    ds0, ds1 = etf_flows(so, flat), etf_flows(so, flat, lag=1)
+    pd.testing.assert_frame_equal(ds1.iloc[1:], ds0.shift(-1).iloc[1:], check_freq=False)
+    assert ds1.iloc[0].isna().all()  # no earlier count to difference against
+    assert (ds1 != 0).sum().min() > 30
+    by_formula = (so.shift(-1) - so) * nav / (so * nav.shift(1))
+    pd.testing.assert_frame_equal(lag1, by_formula, check_freq=False, check_names=False)
+    pd.testing.assert_frame_equal(etf_flows(so, nav, lag=0), lag0)
+    series = etf_flows(so["EWZ"], nav["EWZ"], lag=1)
+    assert series.name == "EWZ"
+    assert series.loc["2026-04-02"] == pytest.approx(lag1.loc["2026-04-02", "EWZ"])
+
+
+@pytest.mark.parametrize("lag", [-1, 1.0, True, "1"])
+def test_etf_flows_bad_lag(shares_wide, lag):
+    so, nav = shares_wide
+    with pytest.raises(DataError, match=r"^lag: expected an integer >= 0"):
+        etf_flows(so, nav, lag=lag)
+
+
+# ---------------------------------------------------------------- daily attention on trading days
+
+
+@pytest.fixture(scope="module")
+def spy_days():
+    return load_prices(["SPY"]).index
+
+
+def _calendar_days(start, end, values=None):
+    idx = pd.date_range(start, end, freq="D")
+    return pd.Series(np.arange(1.0, len(idx) + 1) if values is None else values, index=idx, name="mentions")
+
+
+def test_weekend_attention_lands_on_monday(spy_days):
+    # Fri 2026-01-09 .. Tue 2026-01-13 on SPY's real calendar.
+    s = _calendar_days("2026-01-09", "2026-01-13", [1.0, 2.0, 4.0, 8.0, 16.0])
+    out = align_to_trading_days(s, spy_days).dropna()
+    assert out.name == "mentions" and out.index.name == "Date"
+    assert out.to_dict() == {
+        pd.Timestamp("2026-01-09"): 1.0,  # Friday: itself
+        pd.Timestamp("2026-01-12"): 2.0 + 4.0 + 8.0,  # Monday: Saturday, Sunday and Monday
+        pd.Timestamp("2026-01-13"): 16.0,
+    }
+    mean = align_to_trading_days(s, spy_days, how="mean").dropna()
+    assert mean.loc["2026-01-12"] == pytest.approx(14.0 / 3)
+
+
+def test_friday_holiday_lands_on_monday(spy_days):
+    # Independence Day 2025 was a Friday; Good Friday 2025 was April 18. Both are closed in SPY's data.
+    holidays = [("2025-07-03", "2025-07-04", "2025-07-07"), ("2025-04-17", "2025-04-18", "2025-04-21")]
+    for thu, fri, mon in holidays:
+        assert pd.Timestamp(fri) not in spy_days
+        assert pd.Timestamp(thu) in spy_days and pd.Timestamp(mon) in spy_days
+        s = pd.Series(1.0, index=pd.date_range(thu, mon), name="m") * [1, 10, 100, 1000, 10000]
+        out = align_to_trading_days(s, spy_days)
+        assert out.loc[thu] == 1.0
+        assert out.loc[mon] == 10.0 + 100 + 1000 + 10000  # Friday holiday + weekend + Monday
+        assert pd.Timestamp(fri) not in out.index
+
+
+def test_mlk_monday_holiday_lands_on_tuesday_and_sums_telescope(spy_days):
+    s = _calendar_days("2026-01-01", "2026-01-31")
+    out = align_to_trading_days(s, spy_days)
+    # Sat 17, Sun 18, Mon 19 (Martin Luther King Jr. Day) and Tue 20 all count on Tuesday.
+    assert out.loc["2026-01-20"] == 17 + 18 + 19 + 20.0
+    # Jan 1 is a holiday; Jan 2 is the first session. Nothing is lost or counted twice.
+    assert out.loc["2026-01-02"] == 1.0 + 2.0
+    assert np.isnan(out.loc["2025-12-31"])
+    # Nothing is lost or counted twice, except Saturday Jan 31: its session (Mon Feb 2) is
+    # incomplete without Feb 1 and 2, so it stays NaN.
+    assert out.sum() == s.sum() - 31
+    assert np.isnan(out.loc["2026-02-02"]) and out.loc["2026-01-30"] == 30.0
+
+
+def test_attention_outside_the_calendar_is_dropped_and_gaps_are_nan():
+    days = pd.DatetimeIndex(["2026-01-06", "2026-01-07", "2026-01-09"], name="session")
+    s = pd.Series([1.0, 2.0, 4.0, np.nan, 16.0, 32.0], index=pd.date_range("2026-01-05", periods=6))
+    out = align_to_trading_days(s, days)
+    # 01-05 precedes the calendar (dropped); 01-08 is NaN and skipped, 01-10 follows it (dropped).
+    assert out.index.name == "session"
+    assert out.tolist() == [2.0, 4.0, 16.0]
+    gap = pd.Series([1.0, np.nan, 5.0], index=pd.to_datetime(["2026-01-06", "2026-01-07", "2026-01-09"]))
+    assert np.isnan(align_to_trading_days(gap, days).loc["2026-01-07"])  # nothing observed: NaN, not 0
+
+
+def test_align_to_trading_days_is_trailing(spy_days):
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2025-03-01", "2025-12-31")
+    s = pd.DataFrame(rng.poisson(3, (len(idx), 2)).astype(float), index=idx, columns=["a", "b"])
+    s[rng.random(s.shape) < 0.1] = np.nan
+    full = align_to_trading_days(s, spy_days)
+    for k in (10, 100, 250, len(idx) - 1):
+        past = align_to_trading_days(s.iloc[:k], spy_days)
+        last = s.index[k - 1]
+        pd.testing.assert_frame_equal(past.loc[:last], full.loc[:last])
+        assert past.loc[last:].iloc[1:].isna().all().all()  # later sessions: not yet complete
+        assert past.notna().sum().sum() > 0
+
+
+def test_align_to_trading_days_inputs(spy_days):
+    s = _calendar_days("2026-01-09", "2026-01-13")
+    aware = s.tz_localize("UTC")
+    pd.testing.assert_series_equal(align_to_trading_days(aware, spy_days), align_to_trading_days(s, spy_days))
+    prices = load_prices(["IWM"])
+    pd.testing.assert_series_equal(align_to_trading_days(s, prices), align_to_trading_days(s, prices.index))
+    with pytest.raises(DataError, match="how: expected one of"):
+        align_to_trading_days(s, spy_days, how="last")
+    with pytest.raises(DataError, match="^trading_days: the calendar is empty"):
+        align_to_trading_days(s, pd.DatetimeIndex([]))
+    with pytest.raises(DataError, match="^trading_days: expected"):
+        align_to_trading_days(s, 5)
+    with pytest.raises(DataError, match="^daily_attention: expected a DatetimeIndex"):
+        align_to_trading_days(pd.Series([1.0, 2.0]), spy_days)
+    with pytest.raises(DataError, match="^daily_attention, trading_days: no attention date falls in"):
+        align_to_trading_days(s, pd.DatetimeIndex(["2020-01-02"]))
+
+
+# ---------------------------------------------------------------- theme relative returns
+
+
+def test_theme_relative_returns_on_real_prices():
+    prices = load_prices(["IWM", "SPY", "QQQ"])
+    rel = theme_relative_returns("small-cap stocks", prices)
+    assert rel.name == "IWM - SPY"
+    close = prices["Close"]
+    pd.testing.assert_series_equal(rel, relative_returns(close["IWM"], close["SPY"]), check_names=False)
+    expected = np.log(265.76001 / 265.51001) - np.log(691.65997 / 692.23999)
+    assert rel.loc["2026-01-16"] == pytest.approx(expected, rel=1e-9)
+    ai = theme_relative_returns("AI stocks", prices)
+    assert ai.name == "QQQ - SPY"
+    vs_iwm = theme_relative_returns(Theme("tech", ticker="QQQ"), prices, large="IWM")
+    assert vs_iwm.name == "QQQ - IWM"
+    assert vs_iwm.loc["2026-01-16"] == pytest.approx(ai.loc["2026-01-16"] - rel.loc["2026-01-16"], rel=1e-9)
+
+
+def test_theme_relative_returns_errors():
+    prices = load_prices(["IWM", "SPY"])
+    with pytest.raises(DataError, match=r"^prices: no Close prices for \['QQQ'\]"):
+        theme_relative_returns("AI stocks", prices)
+    with pytest.raises(DataError, match=r"^prices: no Close prices for \['DIA'\]"):
+        theme_relative_returns("small-cap stocks", prices, large="DIA")
+    with pytest.raises(DataError, match="^theme: expected a Theme or one of"):
+        theme_relative_returns("crypto", prices)
+    with pytest.raises(DataError, match="^theme: 'no ticker' has no ticker"):
+        theme_relative_returns(Theme("no ticker"), prices)
+    with pytest.raises(DataError, match="^prices: expected yfinance's layout"):
+        theme_relative_returns("small-cap stocks", prices["Close"])
+    with pytest.raises(DataError, match="^prices: expected a DataFrame"):
+        theme_relative_returns("small-cap stocks", prices["Close"]["IWM"])
+    with pytest.raises(DataError, match="^large: expected a ticker"):
+        theme_relative_returns("small-cap stocks", prices, large=None)
+
+
+# ---------------------------------------------------------------- yfinance loader (no network)
+
+
+def _yf_frame(tickers, *, volume_dtype="float64"):
+    """A frame in yfinance.download's real layout (>= 0.2.51, auto_adjust=True, group_by="column")."""
+    dates = pd.DatetimeIndex(["2026-01-15", "2026-01-16", "2026-01-20"], name="Date")
+    cols = pd.MultiIndex.from_product(
+        [["Close", "High", "Low", "Open", "Volume"], sorted(tickers)], names=["Price", "Ticker"]
+    )
+    values = np.arange(len(dates) * len(cols), dtype=float).reshape(len(dates), len(cols)) + 1
+    frame = pd.DataFrame(values, index=dates, columns=cols)
+    if volume_dtype != "float64":
+        frame["Volume"] = frame["Volume"].astype(volume_dtype)
+    return frame
+
+
+@pytest.fixture
+def fake_yfinance(monkeypatch):
+    calls = []
+    module = types.ModuleType("yfinance")
+
+    def download(tickers, start=None, end=None, **kwargs):
+        calls.append({"tickers": tickers, "start": start, "end": end, **kwargs})
+        names = [tickers] if isinstance(tickers, str) else list(tickers)
+        return module.result(names)
+
+    module.download = download
+    module.result = lambda names: _yf_frame(names)
+    monkeypatch.setitem(sys.modules, "yfinance", module)
+    return module, calls
+
+
+def test_load_yfinance_multi_ticker_layout(fake_yfinance):
+    module, calls = fake_yfinance
+    out = load_yfinance(["SPY", "iwm"], start="2026-01-01", end="2026-02-01")
+    assert calls == [
+        {
+            "tickers": ["SPY", "IWM"],
+            "start": "2026-01-01",
+            "end": "2026-02-01",
+            "auto_adjust": True,
+            "progress": False,
+            "group_by": "column",
+        }
+    ]
+    shipped = load_prices(["SPY", "IWM"])
+    # Same layout as load_prices: fields in yfinance's order, tickers in the order asked for.
+    assert list(out.columns) == list(shipped.columns)
+    assert out.columns.names == shipped.columns.names == ["Price", "Ticker"]
+    assert out.index.name == shipped.index.name == "Date"
+    assert (out.dtypes == "float64").all()
+    raw = _yf_frame(["IWM", "SPY"])
+    assert out.loc["2026-01-16", ("Close", "IWM")] == raw.loc["2026-01-16", ("Close", "IWM")]
+    assert out.loc["2026-01-20", ("Volume", "SPY")] == raw.loc["2026-01-20", ("Volume", "SPY")]
+    # And the functions that take load_prices' frames take it.
+    assert theme_relative_returns("small-cap stocks", out).name == "IWM - SPY"
+
+
+def test_load_yfinance_single_ticker(fake_yfinance):
+    module, calls = fake_yfinance
+    module.result = lambda names: _yf_frame(names, volume_dtype="int64")  # one ticker: integer volume
+    out = load_yfinance("spy")
+    assert calls[0]["tickers"] == "SPY" and calls[0]["start"] is None and calls[0]["end"] is None
+    assert list(out.columns) == list(load_prices("SPY").columns)
+    assert out["Volume"]["SPY"].dtype == "float64"
+    # Older yfinance: flat columns for one ticker, with Adj Close and a different order.
+    flat = _yf_frame(["SPY"]).droplevel("Ticker", axis=1)[["Open", "High", "Low", "Close", "Volume"]]
+    flat.insert(4, "Adj Close", 0.0)
+    module.result = lambda names: flat
+    old = load_yfinance(["SPY"])
+    pd.testing.assert_frame_equal(old, out)
+
+
+def test_load_yfinance_aware_dates_and_ticker_grouping(fake_yfinance):
+    module, _ = fake_yfinance
+    raw = _yf_frame(["IWM", "SPY"])
+    grouped = raw.swaplevel(axis=1).sort_index(axis=1)  # (Ticker, Price), as group_by="ticker" gives
+    grouped.index = grouped.index.tz_localize("America/New_York")
+    module.result = lambda names: grouped
+    out = load_yfinance(["IWM", "SPY"])
+    assert out.index.tz is None
+    assert list(out.index) == list(raw.index)
+    module.result = lambda names: raw
+    pd.testing.assert_frame_equal(out, load_yfinance(["IWM", "SPY"]))
+    assert out.loc["2026-01-16", ("Open", "SPY")] == raw.loc["2026-01-16", ("Open", "SPY")]
+
+
+def test_load_yfinance_failures(fake_yfinance):
+    module, _ = fake_yfinance
+    module.result = lambda names: pd.DataFrame()
+    with pytest.raises(CollectorError, match="yfinance returned no data"):
+        load_yfinance(["SPY"])
+    partial = _yf_frame(["IWM", "SPY"])
+    partial.loc[:, (slice(None), "IWM")] = np.nan  # a failed ticker: all NaN
+    module.result = lambda names: partial
+    with pytest.warns(AttentionWarning, match=r"no prices for \['IWM'\]"):
+        out = load_yfinance(["IWM", "SPY"])
+    assert out["Close"]["IWM"].isna().all() and out["Close"]["SPY"].notna().all()
+    for bad in ([], "", [""], [1], None):
+        with pytest.raises(DataError, match="^tickers: expected"):
+            load_yfinance(bad)
+
+
+def test_load_yfinance_without_yfinance(monkeypatch):
+    monkeypatch.setitem(sys.modules, "yfinance", None)  # import yfinance raises ImportError
+    with pytest.raises(MissingDependencyError, match=r"pip install 'market-attention\[yfinance\]'"):
+        load_yfinance("SPY")
+    with pytest.raises(ImportError):  # MissingDependencyError is an ImportError too
+        load_yfinance("SPY")
 
 
 # ---------------------------------------------------------------- dollar-volume proxy

@@ -12,11 +12,14 @@ from .google_trends import (
     parse_google_trends,
     read_google_trends_csv,
 )
+from .reddit import collect_reddit, fetch_reddit_items
 
 __all__ = [
     "Politeness",
     "collect_google_trends",
+    "collect_reddit",
     "collect_related_queries",
+    "fetch_reddit_items",
     "parse_google_trends",
     "read_google_trends_csv",
 ]

@@ -71,7 +71,7 @@ def items_frame(records) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(list(records), columns=list(ITEM_COLUMNS))
     if frame.empty:
         return frame.astype({"created": "datetime64[ns, UTC]", "score": float})
-    missing = [c for c in ITEM_COLUMNS if frame[c].isna().all() and c not in ("author",)]
+    missing = [c for c in ("id", "kind", "created") if frame[c].isna().all()]
     if missing:
         raise DataError(f"records: missing {missing}; expected {list(ITEM_COLUMNS)}")
     created = frame["created"]
