@@ -68,6 +68,7 @@ from .scoring import (
     preis_delta,
     trailing_zscore,
 )
+from .sentiment import SentimentScorer, polarity_scores
 from .store import Store
 from .themes import DEFAULT_THEMES, Theme, get_theme
 
@@ -92,6 +93,7 @@ __all__ = [
     "Politeness",
     "RateLimitError",
     "RoundingFloorWarning",
+    "SentimentScorer",
     "Store",
     "Theme",
     "TodaYamamotoResult",
@@ -122,6 +124,7 @@ __all__ = [
     "log_returns",
     "outperformance_streaks",
     "parse_google_trends",
+    "polarity_scores",
     "preis2013",
     "preis_delta",
     "preis_strategy",
