@@ -23,6 +23,7 @@ from .collectors import (
     fetch_reddit_items,
     parse_google_trends,
     read_google_trends_csv,
+    read_reddit_archives,
 )
 from .correlation import FeedbackLoopResult, GrangerResult, feedback_loop, granger, holm, stationarity
 from .datasets import load_preis2013, load_prices
@@ -129,6 +130,7 @@ __all__ = [
     "preis_delta",
     "preis_strategy",
     "read_google_trends_csv",
+    "read_reddit_archives",
     "relative_returns",
     "stationarity",
     "streak_record",

@@ -12,6 +12,7 @@ from .google_trends import (
     parse_google_trends,
     read_google_trends_csv,
 )
+from .archives import read_reddit_archives, scan_archive
 from .reddit import collect_reddit, fetch_reddit_items
 
 __all__ = [
@@ -22,4 +23,6 @@ __all__ = [
     "fetch_reddit_items",
     "parse_google_trends",
     "read_google_trends_csv",
+    "read_reddit_archives",
+    "scan_archive",
 ]

@@ -10,7 +10,7 @@ id          str                    Reddit's id (``t3_...`` posts, ``t1_...`` com
 kind        str                    ``post`` or ``comment``
 created     datetime64[ns, UTC]    creation time
 subreddit   str                    without ``r/``
-author      str or None            None when deleted
+author      str                    missing (NaN) when deleted
 score       float                  upvotes minus downvotes
 text        str                    title and body of a post, body of a comment;
                                    ``[removed]``/``[deleted]`` bodies are empty

@@ -1,0 +1,725 @@
+"""Reddit from the monthly dump files of Pushshift and Arctic Shift.
+
+The dumps hold every submission (``RS_2024-06.zst``) or comment
+(``RC_2024-06.zst``) of a month as zstd-compressed NDJSON, one JSON object per
+line, tens of GB per month. They are compressed with a 2 GiB window
+(``zstd --long=31``), which zstd refuses to decode unless told to accept it.
+
+- :func:`scan_archive` streams one file and returns the *items* frame
+  (see :mod:`attention.collectors.reddit_items`) of the posts and comments in
+  the wanted subreddits and days that mention a theme.
+- :func:`read_reddit_archives` scans several files in parallel processes and
+  turns their items into daily observations with
+  :func:`~attention.collectors.reddit_items.aggregate_items`.
+
+Speed comes from not parsing what cannot match. Each decompressed chunk is
+searched as a whole, in C, for ``"subreddit":"<wanted name>"``; the lines
+found are searched, still raw, for literals every theme alias contains
+(``iwm`` for ``\\$?IWM``), each hit confirmed by the alias pattern around it;
+only lines passing both reach :func:`json.loads` and the exact checks
+(subreddit, day, :meth:`Theme.mentions <attention.themes.Theme.mentions>` on
+the cleaned text). With ``subreddits=None`` the literal search runs over the
+whole chunk.
+
+The raw search never drops a line the exact check would keep, although raw
+lines are JSON-escaped (``\\n``, ``\\"``, ``\\u2019``). It ignores the word
+boundaries (an escape such as ``\\n`` right before an alias would defeat
+them); it is used only if every theme pattern provably matches nothing but
+printable ASCII other than ``" \\ /`` (which JSON may write as two-character
+escapes), with no anchors or look-arounds of its own; and a line where a
+character of a match could hide - written as a ``\\u00XX`` escape, or as one
+of the four non-ASCII letters that case-insensitive matching folds onto
+ASCII ones (``İ ı ſ K``) - is parsed anyway. The default themes qualify;
+other patterns silently turn the raw alias search off, which is slower but
+never wrong. Subreddit names must be plain Reddit names (letters, digits,
+``_``); a ``subreddit`` value holding an escape is parsed, and the key itself
+is taken to be written plainly, as every JSON encoder does.
+
+A file that ends inside a zstd frame, as a download cut short does, raises
+:class:`~attention.errors.DataError`: python-zstandard's stream reader would
+stop there silently, so the frame and block headers are followed as the
+bytes go by.
+
+Memory does not grow with the file: chunks are read and scanned in turn and
+only matching items are kept. The zstd decoder itself (C memory that
+:mod:`tracemalloc` does not see) keeps up to the 2 GiB window resident once a
+file has decompressed beyond that size, so each worker process of
+:func:`read_reddit_archives` may need about 2 GiB of RAM on real dumps.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import AttentionWarning, DataError, MissingDependencyError
+from ..themes import DEFAULT_THEMES, Theme, get_theme
+from .reddit_items import aggregate_items, clean_text, items_frame
+
+try:
+    from re import _parser as _sre_parse  # Python >= 3.11
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse
+
+__all__ = ["DEFAULT_SUBREDDITS", "MAX_WINDOW", "read_reddit_archives", "scan_archive"]
+
+#: Subreddits :func:`read_reddit_archives` reads unless told otherwise.
+DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
+#: The dumps' zstd window (``--long=31``); zstd's default limit is 128 MiB.
+MAX_WINDOW = 2**31
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_ZSTD_SUFFIXES = (".zst", ".zstd")
+_NAME = re.compile(r"[A-Za-z0-9_]+")
+#: Printable ASCII but the characters JSON writes as two-character escapes
+#: (" and \ always, / with some encoders); patterns matching only these can
+#: be searched for in raw JSON.
+_VERBATIM = frozenset(range(0x20, 0x7F)) - set(b'"\\/')
+#: Where a match of such a pattern may hide from a search of the raw line: a
+#: character of it written as a \u00XX escape (legal, if no dump writer does
+#: it), or one of the four non-ASCII letters that case-insensitive ``re``
+#: matches for ASCII ones (U+0130, U+0131, U+017F, U+212A), raw in UTF-8 or
+#: escaped. A line holding any of these is parsed. Searched in lower-cased
+#: lines, starting at one of :data:`_DISGUISE_KEYS` and at most 6 bytes long.
+_DISGUISED = re.compile(rb"\xc4[\xb0\xb1]|\xc5\xbf|\xe2\x84\xaa|\\u(?:013[01]|017f|212a|00[2-7][0-9a-f])")
+_DISGUISE_KEYS = (b"\xc4", b"\xc5", b"\xe2\x84\xaa", b"\\u0", b"\\u212a")
+# Possessive repeats and atomic groups came with Python 3.11.
+_REPEATS = {getattr(_sre_parse, op) for op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+            if hasattr(_sre_parse, op)}
+_ATOMIC = getattr(_sre_parse, "ATOMIC_GROUP", object())
+_STR_FLAGS = re.IGNORECASE | re.UNICODE
+#: Longer matches than this are searched for in the whole line.
+_UNBOUNDED = 2**16
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _subreddit_names(subreddits) -> frozenset | None:
+    if subreddits is None:
+        return None
+    if isinstance(subreddits, str):
+        subreddits = [subreddits]
+    names = set()
+    for sub in subreddits:
+        name = re.sub(r"^/?r/", "", sub.strip()) if isinstance(sub, str) else ""
+        if not _NAME.fullmatch(name):
+            raise DataError(f"subreddits: expected names such as 'wallstreetbets', got {sub!r}")
+        names.add(name.lower())
+    if not names:
+        raise DataError("subreddits: empty; pass None to read every subreddit")
+    return frozenset(names)
+
+
+def _themes(themes) -> tuple[Theme, ...]:
+    if themes is None:
+        return DEFAULT_THEMES
+    if isinstance(themes, (str, Theme)):
+        themes = [themes]
+    out = tuple(get_theme(t) for t in themes)
+    if not out:
+        raise DataError("themes: empty; pass None for the default themes")
+    return out
+
+
+def _day(value, name) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{name}: expected a date, got {value!r}") from None
+    if ts is pd.NaT:
+        raise DataError(f"{name}: expected a date, got {value!r}")
+    ts = ts.tz_localize("UTC") if ts.tz is None else ts.tz_convert("UTC")
+    return ts.normalize()
+
+
+def _bounds(start, end) -> tuple[float | None, float | None]:
+    """Epoch seconds of the first instant of ``start`` and the first after ``end``."""
+    lo = _day(start, "start") if start is not None else None
+    hi = _day(end, "end") + pd.Timedelta(days=1) if end is not None else None
+    if lo is not None and hi is not None and lo >= hi:
+        last = hi - pd.Timedelta(days=1)
+        raise DataError(f"start: expected a day on or before end, got {lo:%Y-%m-%d} > {last:%Y-%m-%d}")
+    return (lo.timestamp() if lo is not None else None, hi.timestamp() if hi is not None else None)
+
+
+def _skippable_magic(head: bytes) -> bool:
+    """Whether ``head`` opens a skippable frame (magic 0x184D2A50-5F, little-endian)."""
+    return len(head) == 4 and head[1:] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50
+
+
+def _is_zstd(path: Path, head: bytes) -> bool:
+    """Whether ``path``, starting with ``head``, is zstd (by content: a ``.jsonl`` may be compressed too).
+
+    Raises
+    ------
+    DataError
+        If ``path`` is named ``.zst`` but is not zstd.
+    """
+    if head == _ZSTD_MAGIC or _skippable_magic(head):
+        return True
+    if path.suffix.lower() in _ZSTD_SUFFIXES:
+        raise DataError(f"path: {str(path)!r} is not a zstd file (it starts with {head!r})")
+    return False
+
+
+def _check_file(path) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"path: no such file {str(path)!r}")
+    with open(path, "rb") as fh:
+        _is_zstd(path, fh.read(4))
+    return path
+
+
+# ---------------------------------------------------------------- prefilters
+
+
+def _verbatim(tree) -> bool:
+    """Whether a parsed pattern matches only :data:`_VERBATIM` characters, with no anchors or look-arounds."""
+    for op, arg in tree:
+        if op is _sre_parse.LITERAL:
+            ok = arg in _VERBATIM
+        elif op is _sre_parse.IN:
+            ok = all(
+                (kind is _sre_parse.LITERAL and value in _VERBATIM)
+                or (kind is _sre_parse.RANGE and all(c in _VERBATIM for c in range(value[0], value[1] + 1)))
+                for kind, value in arg
+            )
+        elif op is _sre_parse.BRANCH:
+            ok = all(_verbatim(branch) for branch in arg[1])
+        elif op is _sre_parse.SUBPATTERN:
+            _, add_flags, del_flags, sub = arg
+            ok = not (add_flags | del_flags) & ~re.IGNORECASE and _verbatim(sub)
+        elif op in _REPEATS:
+            ok = _verbatim(arg[2])
+        elif op is _ATOMIC:
+            ok = _verbatim(arg)
+        else:  # ANY, AT, ASSERT, ASSERT_NOT, CATEGORY, NOT_LITERAL, GROUPREF, ...
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _one_char(op, arg) -> int | None:
+    """The lower-case character an element matches, if it matches one only (up to case)."""
+    if op is _sre_parse.LITERAL:
+        return ord(chr(arg).lower())
+    if op is _sre_parse.IN and all(kind is _sre_parse.LITERAL for kind, _ in arg):
+        chars = {ord(chr(value).lower()) for _, value in arg}
+        return chars.pop() if len(chars) == 1 else None
+    return None
+
+
+def _required(tree) -> frozenset | None:
+    """Lower-case literals one of which every match of a (verbatim) parsed pattern contains, or None.
+
+    Of the literal runs and required groups of the sequence, a single
+    literal of three characters or more is preferred (each literal costs a
+    pass of ``bytes.find``, and a set of alternatives such as ``stock``,
+    ``trade`` tends to hold a common word), then the longest.
+    """
+    options, run = [], bytearray()
+    for op, arg in tree:
+        char = _one_char(op, arg)
+        if char is not None:
+            run.append(char)
+            continue
+        if run:
+            options.append(frozenset([bytes(run)]))
+            run = bytearray()
+        if op is _sre_parse.SUBPATTERN:
+            options.append(_required(arg[3]))
+        elif op in _REPEATS and arg[0] >= 1:
+            options.append(_required(arg[2]))
+        elif op is _ATOMIC:
+            options.append(_required(arg))
+        elif op is _sre_parse.BRANCH:
+            branches = [_required(branch) for branch in arg[1]]
+            options.append(None if None in branches else frozenset().union(*branches))
+    if run:
+        options.append(frozenset([bytes(run)]))
+    options = [o for o in options if o]
+
+    def rank(option):
+        shortest = min(map(len, option))
+        return len(option) == 1 and shortest >= 3, shortest, -len(option)
+
+    return max(options, key=rank, default=None)
+
+
+class _Aliases:
+    """Finds the raw JSON lines that may mention a theme, before any is parsed.
+
+    Each theme pattern contributes literals that every match of it contains
+    (``"iwm"`` for ``\\$?IWM``). The lines are lower-cased and searched for
+    those literals with ``bytes.find``, which skips through text far faster
+    than ``re`` tries an alternation at every byte; around each hit the
+    pattern itself (as a bytes regex without the word boundaries, which
+    escapes such as ``\\n`` would defeat) confirms the hit. The places where
+    a match could hide (:data:`_DISGUISED`) are found the same way.
+    """
+
+    def __init__(self, keys: dict):
+        #: lower-case literal -> [(bytes regex, longest match, None if unbounded)]
+        self.keys = keys
+
+    @classmethod
+    def build(cls, themes) -> _Aliases | None:
+        """The filter for ``themes``, or None if a pattern cannot be filtered safely (see the module doc)."""
+        checks = {}
+        for pattern in (p for theme in themes for p in theme.reddit_patterns):
+            try:
+                tree = _sre_parse.parse(pattern, re.IGNORECASE)
+                regex = re.compile(pattern.encode("ascii"), re.IGNORECASE)
+            except (re.error, UnicodeEncodeError):  # e.g. \N{...}, which bytes patterns do not know
+                return None
+            keys = _required(tree) if _verbatim(tree) and not tree.state.flags & ~_STR_FLAGS else None
+            if not keys:
+                return None
+            width = tree.getwidth()[1]
+            for key in keys:
+                checks.setdefault(key, []).append((regex, width if width < _UNBOUNDED else None))
+        # A literal that contains another is found wherever that one is: search the shorter only.
+        merged = {}
+        for key in sorted(checks, key=len):
+            host = next((h for h in merged if h in key), key)
+            merged.setdefault(host, []).extend(checks[key])
+        merged.update((key, [(_DISGUISED, 6)]) for key in _DISGUISE_KEYS)
+        return cls(merged)
+
+    def _confirmed(self, low, key: bytes, at: int, start: int, stop: int) -> bool:
+        for regex, width in self.keys[key]:
+            # A match holding the literal at ``at`` lies within ``width`` of it.
+            lo = start if width is None else max(start, at - width)
+            hi = stop if width is None else min(stop, at + len(key) + width)
+            if regex.search(low, lo, hi):
+                return True
+        return False
+
+    def search(self, line) -> bool:
+        """Whether ``line`` may mention a theme."""
+        low = line.lower()
+        for key in self.keys:
+            at = low.find(key)
+            while at >= 0:
+                if self._confirmed(low, key, at, 0, len(low)):
+                    return True
+                at = low.find(key, at + 1)
+        return False
+
+    def lines(self, block, end: int) -> list:
+        """``(start, stop)`` of the lines of ``block[:end]`` that may mention a theme, in order."""
+        low = block[:end].lower()
+        found = {}
+        for key in self.keys:
+            at = low.find(key)
+            while at >= 0:
+                start = low.rfind(b"\n", 0, at) + 1
+                if start not in found:
+                    stop = low.find(b"\n", at)
+                    stop = len(low) if stop < 0 else stop
+                    if not self._confirmed(low, key, at, start, stop):
+                        at = low.find(key, at + 1)
+                        continue
+                    found[start] = stop
+                at = low.find(key, found[start] + 1)
+        return sorted(found.items())
+
+
+def _subreddit_prefilter(names) -> re.Pattern:
+    """A bytes regex for ``"subreddit":"<name>"`` in any case, or a value holding an escape."""
+    alternatives = b"|".join(re.escape(n.encode("ascii")) for n in sorted(names))
+    # The key is matched case-sensitively so that re can jump between its
+    # occurrences with a literal-prefix search instead of trying every byte.
+    return re.compile(rb'"subreddit"[ \t\r]*:[ \t\r]*"(?:(?i:' + alternatives + rb')"|[^"\\\n]*\\)')
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _zstandard():
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError("reading .zst archives needs zstandard: pip install zstandard") from None
+    return zstandard
+
+
+class _Frames:
+    """A zstd file passed through to the decoder while its frame and block headers are followed.
+
+    python-zstandard's stream reader stops silently where its input does, so
+    a download cut short would pass for a shorter month. Following the
+    headers (RFC 8878) as the bytes go by tells whether the file ends where a
+    frame does, at a few microseconds per 128 KiB block and no extra I/O.
+    """
+
+    def __init__(self, raw):
+        self._raw = raw
+        self._skip = 0  # bytes to pass before the next header
+        self._head = b""  # the part of that header read so far
+        self._need, self._parse = 4, self._magic
+        self._checksum = 0
+        self.broken = False
+
+    @property
+    def complete(self) -> bool:
+        """Whether the bytes read so far end where a frame does."""
+        return not self.broken and self._parse == self._magic and not self._head and not self._skip
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        pos = 0
+        while pos < len(data) and not self.broken:
+            if self._skip:
+                step = min(self._skip, len(data) - pos)
+                self._skip -= step
+                pos += step
+                continue
+            take = self._need - len(self._head)
+            self._head += data[pos : pos + take]
+            pos += take
+            if len(self._head) == self._need:
+                head, self._head = self._head, b""
+                self._parse(head)
+        return data
+
+    def _magic(self, head: bytes):
+        if head == _ZSTD_MAGIC:
+            self._need, self._parse = 1, self._descriptor
+        elif _skippable_magic(head):
+            self._need, self._parse = 4, self._skippable
+        else:
+            self.broken = True  # the decoder says what is wrong
+
+    def _skippable(self, head: bytes):
+        self._skip = int.from_bytes(head, "little")
+        self._need, self._parse = 4, self._magic
+
+    def _descriptor(self, head: bytes):
+        flags = head[0]
+        single_segment = flags >> 5 & 1
+        # Window descriptor, dictionary id and content size, then the blocks.
+        self._skip = (1 - single_segment) + (0, 1, 2, 4)[flags & 3] + (single_segment, 2, 4, 8)[flags >> 6]
+        self._checksum = 4 * (flags >> 2 & 1)
+        self._need, self._parse = 3, self._block
+
+    def _block(self, head: bytes):
+        header = int.from_bytes(head, "little")
+        self._skip = 1 if header >> 1 & 3 == 1 else header >> 3  # an RLE block holds one byte
+        if header & 1:  # the last block of its frame
+            self._skip += self._checksum
+            self._need, self._parse = 4, self._magic
+
+
+@contextmanager
+def _reader(path: Path):
+    """Yield a ``readinto(buffer)`` over the decompressed bytes of ``path``.
+
+    Raises
+    ------
+    DataError
+        If a ``.zst`` file is not zstd, is corrupt, or ends inside a frame.
+    """
+    with open(path, "rb") as fh:
+        if not _is_zstd(path, fh.read(4)):
+            fh.seek(0)
+            yield fh.readinto
+            return
+        fh.seek(0)
+        zstd = _zstandard()
+        frames = _Frames(fh)
+        dctx = zstd.ZstdDecompressor(max_window_size=MAX_WINDOW)
+        # Some dumps are several frames back to back; read them all.
+        with dctx.stream_reader(frames, read_across_frames=True, closefd=False) as stream:
+            try:
+                yield stream.readinto
+            except zstd.ZstdError as exc:
+                raise DataError(f"path: {str(path)!r} holds corrupt zstd data ({exc})") from None
+        if not frames.complete:
+            raise DataError(f"path: {str(path)!r} ends inside a zstd frame: the file is truncated or corrupt")
+
+
+def _blocks(readinto, chunk_size: int):
+    """Yield ``(buffer, end)``: ``buffer[:end]`` holds whole lines (the last of a file maybe without newline).
+
+    One buffer is reused throughout (a fresh chunk each time costs more
+    than scanning it), so callers copy what they keep. The incomplete line
+    at its end is moved to its start before the next read.
+    """
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    held = 0  # bytes of an incomplete line at the start of the buffer
+    while True:
+        if held == len(buffer):  # a line longer than the buffer: grow it
+            view.release()
+            buffer += bytes(len(buffer))
+            view = memoryview(buffer)
+        with view[held:] as free:
+            filled = held + readinto(free)
+        if filled == held:
+            break
+        last = buffer.rfind(b"\n", held, filled)
+        if last < 0:
+            held = filled
+            continue
+        yield buffer, last + 1
+        held = filled - last - 1
+        buffer[:held] = buffer[last + 1 : filled]
+    if held:
+        yield buffer, held
+
+
+def _candidates(block: bytearray, end: int, subreddit, aliases):
+    """Copies of the lines of ``block[:end]`` where the ``subreddit`` regex and ``aliases`` find something."""
+    if subreddit is None:
+        if aliases is None:
+            yield from block[:end].split(b"\n")
+        else:
+            for start, stop in aliases.lines(block, end):
+                yield block[start:stop]
+        return
+    pos = 0
+    while (found := subreddit.search(block, pos, end)) is not None:
+        start = block.rfind(b"\n", 0, found.start()) + 1
+        stop = block.find(b"\n", found.start(), end)
+        if stop < 0:
+            stop = end
+        line = block[start:stop]
+        if aliases is None or aliases.search(line):
+            yield line
+        pos = stop + 1
+
+
+_MALFORMED = object()
+
+
+def _item(line: bytes, names, themes, lo, hi):
+    """The item record of one raw line, None if it is not wanted, or ``_MALFORMED``."""
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):  # also UnicodeDecodeError; RecursionError: absurdly nested
+        return _MALFORMED
+    if not isinstance(obj, dict):
+        return _MALFORMED
+    subreddit = obj.get("subreddit")
+    if names is not None and not (
+        isinstance(subreddit, str) and subreddit.isascii() and subreddit.lower() in names
+    ):
+        return None
+    try:
+        created = float(obj["created_utc"])
+    except (KeyError, TypeError, ValueError):
+        return _MALFORMED
+    ident = obj.get("id")
+    if not math.isfinite(created) or not isinstance(ident, (str, int)) or isinstance(ident, bool):
+        return _MALFORMED
+    ident = str(ident)
+    if (lo is not None and created < lo) or (hi is not None and created >= hi):
+        return None
+    if "title" in obj:
+        kind, prefix, text = "post", "t3_", clean_text(obj.get("title"), obj.get("selftext"))
+    else:
+        kind, prefix, text = "comment", "t1_", clean_text(obj.get("body"))
+    if not any(theme.mentions(text) for theme in themes):
+        return None
+    return {
+        "id": ident if ident.startswith(("t1_", "t3_")) else prefix + ident,
+        "kind": kind,
+        "created": created,
+        "subreddit": subreddit if isinstance(subreddit, str) else "",
+        "author": obj.get("author"),
+        "score": obj.get("score"),
+        "text": text,
+    }
+
+
+def _scan(path: Path, names, themes, lo, hi, chunk_size: int) -> tuple[pd.DataFrame, int]:
+    """Items of one file and the number of malformed lines met (runs in worker processes)."""
+    subreddit = _subreddit_prefilter(names) if names is not None else None
+    aliases = _Aliases.build(themes)
+    records, malformed = [], 0
+    with _reader(path) as readinto:
+        for block, end in _blocks(readinto, chunk_size):
+            for line in _candidates(block, end, subreddit, aliases):
+                if not line.strip():
+                    continue
+                record = _item(line, names, themes, lo, hi)
+                if record is _MALFORMED:
+                    malformed += 1
+                elif record is not None:
+                    records.append(record)
+    return items_frame(records), malformed
+
+
+def _warn_malformed(counts: dict) -> None:
+    bad = {path: n for path, n in counts.items() if n}
+    if bad:
+        detail = ", ".join(f"{path.name} ({n})" for path, n in bad.items())
+        warnings.warn(
+            f"skipped {sum(bad.values())} malformed line(s) of the Reddit archives: {detail}",
+            AttentionWarning,
+            stacklevel=3,
+        )
+
+
+# ---------------------------------------------------------------- public API
+
+
+def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
+                 chunk_size=2**20) -> pd.DataFrame:
+    """Stream one dump file and return the items that mention a theme.
+
+    Parameters
+    ----------
+    path : str or Path
+        A Pushshift / Arctic Shift dump (``RS_*.zst`` submissions or
+        ``RC_*.zst`` comments; zstd with up to a 2 GiB window), or the same
+        NDJSON uncompressed (any other suffix; zstd content is recognised by
+        its magic number whatever the suffix).
+    subreddits : str or sequence of str, optional
+        Keep items of these subreddits (case-insensitive, ``r/`` optional);
+        None keeps every subreddit.
+    themes : sequence of Theme or str, optional
+        Keep items whose text mentions at least one; defaults to the three
+        default themes.
+    start, end : date-like, optional
+        First and last UTC day kept (both inclusive); times of day are ignored.
+    chunk_size : int
+        Bytes of decompressed text read at a time; memory is a few times this.
+
+    Returns
+    -------
+    DataFrame
+        An items frame (see :mod:`attention.collectors.reddit_items`): ids
+        ``t3_<id>`` for submissions and ``t1_<id>`` for comments, text without
+        ``[deleted]``/``[removed]`` placeholders, deleted authors missing.
+
+    Raises
+    ------
+    DataError
+        If ``path`` is missing, is named ``.zst`` but is not zstd, holds
+        corrupt zstd data or ends inside a zstd frame (a download cut
+        short); or for invalid arguments.
+    MissingDependencyError
+        If the file is zstd and ``zstandard`` is not installed.
+
+    Warns
+    -----
+    AttentionWarning
+        Once, with the count, if lines that could have matched were not valid
+        JSON objects with ``id`` and ``created_utc`` (they are skipped). Lines
+        the prefilter passes over are not parsed, so not checked.
+    """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise DataError(f"chunk_size: expected a positive number of bytes, got {chunk_size!r}")
+    path = _check_file(path)
+    names, themes, bounds = _subreddit_names(subreddits), _themes(themes), _bounds(start, end)
+    items, malformed = _scan(path, names, themes, *bounds, chunk_size)
+    _warn_malformed({path: malformed})
+    return items
+
+
+def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, start=None, end=None,
+                         workers=None, progress=False, scorer=None) -> pd.DataFrame:
+    """Daily Reddit attention per theme from dump files, scanned in parallel.
+
+    Parameters
+    ----------
+    paths : str, Path or sequence of them
+        Dump files (see :func:`scan_archive`), e.g. the ``RS_`` and ``RC_``
+        files of the months wanted.
+    subreddits : str or sequence of str, optional
+        Subreddits to read (case-insensitive); None reads every subreddit.
+    themes : sequence of Theme or str, optional
+        Defaults to the three default themes.
+    start, end : date-like, optional
+        First and last UTC day counted (inclusive).
+    workers : int, optional
+        Processes scanning files at once; defaults to
+        ``min(len(paths), os.cpu_count())``. With 1 the files are read in
+        this process. On real dumps each worker may hold ~2 GiB of zstd window.
+    progress : bool
+        Show a progress bar (tqdm) over the files.
+    scorer : attention.sentiment.SentimentScorer, optional
+        Passed to :func:`~attention.collectors.reddit_items.aggregate_items`.
+
+    Returns
+    -------
+    DataFrame
+        Tidy observations, source ``reddit``, with the metrics of
+        :func:`~attention.collectors.reddit_items.aggregate_items`. An item
+        found in several files (overlapping dumps) counts once. Days without
+        a mention are absent.
+
+    Raises
+    ------
+    DataError
+        If a file is missing, not zstd although named ``.zst``, corrupt or
+        truncated (see :func:`scan_archive`); or for invalid arguments.
+    MissingDependencyError
+        If a file is zstd and ``zstandard`` is not installed.
+
+    Warns
+    -----
+    AttentionWarning
+        Once for all files, with the counts, if malformed lines were skipped.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = list(dict.fromkeys(_check_file(p) for p in paths))
+    if not paths:
+        raise DataError("paths: expected at least one dump file")
+    if workers is None:
+        workers = min(len(paths), os.cpu_count() or 1)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise DataError(f"workers: expected a positive integer, got {workers!r}")
+    themes = _themes(themes)
+    args = (_subreddit_names(subreddits), themes, *_bounds(start, end), 2**20)
+    bar = _progress_bar(len(paths)) if progress else None
+    results = {}
+    try:
+        if workers == 1:
+            for path in paths:
+                results[path] = _scan(path, *args)
+                if bar is not None:
+                    bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+                futures = {pool.submit(_scan, path, *args): path for path in paths}
+                try:
+                    for future in as_completed(futures):
+                        results[futures[future]] = future.result()
+                        if bar is not None:
+                            bar.update()
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+    finally:
+        if bar is not None:
+            bar.close()
+    _warn_malformed({path: results[path][1] for path in paths})
+    # In path order, so that the copy of a duplicate kept does not depend on
+    # which worker finished first; empty frames left out, as concat warns on them.
+    found = [results[path][0] for path in paths if not results[path][0].empty]
+    if found:
+        items = pd.concat(found, ignore_index=True).drop_duplicates("id", keep="last")
+    else:
+        items = items_frame([])
+    return aggregate_items(items, themes, scorer=scorer)
+
+
+def _progress_bar(total: int):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="Reddit archives", unit="file")
