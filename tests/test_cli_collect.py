@@ -51,3 +51,27 @@ def test_collect_trends_errors_are_one_line(fake, capsys):
     assert main(["collect", "trends", "--no-store", "--out", "x.txt", "--start", "2025-12-01",
                  "--end", "2026-01-15"]) == 2
     assert "--out: expected a .csv or .parquet" in capsys.readouterr().err
+
+
+def test_collect_reddit_from_archive_files(tmp_path, capsys):
+    import zstandard
+
+    day = 1767571200  # 2026-01-05 00:00 UTC
+    lines = [
+        {"id": "a1", "subreddit": "wallstreetbets", "author": "u1", "created_utc": day + 60, "score": 12,
+         "title": "Small caps ripping, $IWM to the moon 🚀", "selftext": ""},
+        {"id": "a2", "subreddit": "stocks", "author": "u2", "created_utc": day + 120, "score": 3,
+         "title": "Mag 7 looks overvalued", "selftext": "[removed]"},
+        {"id": "a3", "subreddit": "pics", "author": "u3", "created_utc": day + 180, "score": 99,
+         "title": "small caps everywhere", "selftext": ""},
+    ]
+    path = tmp_path / "RS_2026-01.zst"
+    params = zstandard.ZstdCompressionParameters.from_level(3, window_log=31)
+    with open(path, "wb") as fh, zstandard.ZstdCompressor(compression_params=params).stream_writer(fh) as w:
+        w.write("".join(json.dumps(x) + "\n" for x in lines).encode())
+    out = tmp_path / "reddit.csv"
+    assert main(["collect", "reddit", "--archives", str(path), "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "small-cap stocks: 1 mentions" in text and "Magnificent Seven: 1 mentions" in text  # r/pics is not read
+    rows = out.read_text().splitlines()
+    assert rows[0] == "date,source,term,metric,value,flags" and any(",sentiment," in r for r in rows)
