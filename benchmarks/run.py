@@ -1,6 +1,6 @@
 """Speed and memory of the hot paths, as ratios against baselines run alongside.
 
-Run from the repository root (all benchmarks, about a minute):
+Run from the repository root (every benchmark, a few minutes):
 
     python benchmarks/run.py
 
@@ -103,18 +103,17 @@ def bench_demo():
     print(f"demo: {demo:.2f} s = {demo / one:.1f}x one 999-surrogate loop test ({one:.2f} s); it runs ten")
 
 
+OTHERS = ("stitching.py", "sentiment.py", "archives.py")
+
+
 if __name__ == "__main__":
-    import warnings
+    from pathlib import Path
 
     bench_import()
     bench_surrogates()
     bench_feedback_loop_memory()
     bench_demo()
-    print()
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
-    import stitching
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the fake's rare terms trip RoundingFloorWarning by design
-        stitching.stitching_quality()
-        stitching.request_counts()
+    # The other benchmarks are scripts of their own; run each in a fresh interpreter.
+    for script in OTHERS:
+        print(f"\n== benchmarks/{script}", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).parent / script)], check=True)
