@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
 from .backtest import PREIS2013_PUBLISHED, BacktestResult, preis2013
-from .claims import ClaimResult, streak_record, ytd_gap
+from .claims import streak_record, ytd_gap
 from .correlation import FeedbackLoopResult, feedback_loop
 from .datasets import load_preis2013, load_prices
 from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks

@@ -13,21 +13,23 @@ Pass it as ``session=`` to :func:`attention.collect_google_trends` to test a
 pipeline without the network, and compare what comes back with
 :attr:`FakeGoogleTrends.latent`, the truth no real user ever sees.
 
-:class:`ReplaySession` replays recorded real responses in order.
+:class:`ReplaySession` replays recorded real responses in order;
+:class:`FakeArcticShift` answers like the Arctic Shift Reddit API.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlparse, urlsplit
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["FakeGoogleTrends", "FakeResponse", "ReplaySession", "latent_attention"]
+__all__ = ["FakeArcticShift", "FakeGoogleTrends", "FakeResponse", "ReplaySession", "latent_attention"]
 
 #: Longest window (days) for which Google answers with daily values.
 DAILY_MAX_DAYS = 269
@@ -339,3 +341,111 @@ class ReplaySession:
             name, _, rest = cookie.partition("=")
             cookies[name] = rest.split(";")[0]
         return FakeResponse(rec["status"], rec["body"], headers, cookies, rec["url"])
+
+
+# ---------------------------------------------------------------- Arctic Shift
+
+
+def _response(status: int, body, headers=None, url=""):
+    import requests
+    from requests.structures import CaseInsensitiveDict
+
+    response = requests.Response()
+    response.status_code = status
+    response.headers = CaseInsensitiveDict(headers or {})
+    response._content = (body if isinstance(body, str) else json.dumps(body)).encode("utf-8")
+    response.encoding = "utf-8"
+    response.url = url
+    return response
+
+
+class FakeArcticShift:
+    """Arctic Shift's search endpoints over a corpus you give, as documented.
+
+    ``corpus`` maps ``"post"`` and ``"comment"`` to lists of raw items as
+    the API returns them (``id``, ``created_utc``, ``subreddit``, ``author``,
+    ``score`` and ``title``/``selftext`` or ``body``). Pass it as ``session=``
+    to :func:`attention.collect_reddit`.
+
+    ``after``/``before`` filter ``created_utc`` (``after`` exclusive, or
+    inclusive with ``after_inclusive``: the docs do not say), ``sort=asc``,
+    ``limit`` 1-100 (else 400), ``fields`` selects keys. After ``budget``
+    requests in a ``window`` of the fake clock it answers 429 with
+    Retry-After (or only X-RateLimit-Reset); ``rate_headers`` adds
+    X-RateLimit-Remaining/Reset to every answer. ``sleep`` advances the clock:
+    pass it as ``Politeness(sleep=fake.sleep)``.
+    """
+
+    def __init__(self, corpus, *, after_inclusive=False, budget=None, window=60.0, retry_after=True,
+                 rate_headers=False, refill=True, timeout_above=None, fail=None, fail_once=None):
+        self.corpus = corpus
+        self.after_inclusive = after_inclusive
+        self.budget, self.window, self.retry_after = budget, window, retry_after
+        self.rate_headers, self.refill = rate_headers, refill
+        self.timeout_above, self.fail, self.fail_once = timeout_above, fail, fail_once
+        self.clock = 0.0
+        self.window_start = 0.0
+        self.used = 0
+        self.log: list[dict] = []  # every request, as sent
+        self.answers: list[int] = []
+        self.retry_afters: list[float] = []
+
+    def sleep(self, seconds):
+        self.clock += seconds
+
+    def get(self, url, params=None, timeout=None):
+        params = dict(params or {})
+        self.log.append(params)
+        response = self._answer(urlsplit(url).path, params)
+        self.answers.append(response.status_code)
+        return response
+
+    def _answer(self, path, params):
+        kind = {"/api/posts/search": "post", "/api/comments/search": "comment"}.get(path)
+        if kind is None:
+            return _response(404, {"data": None, "error": "Not found"})
+        if self.fail_once is not None:
+            status, self.fail_once = self.fail_once, None
+            return _response(status, "<html>Bad gateway</html>")
+        if self.fail is not None:
+            return _response(self.fail[0], {"data": None, "error": self.fail[1]})
+        if self.refill and self.clock >= self.window_start + self.window:
+            self.window_start, self.used = self.clock, 0
+        reset = math.ceil(self.window_start + self.window - self.clock)
+        if self.budget is not None and self.used >= self.budget:
+            headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+            if self.retry_after:
+                headers["Retry-After"] = str(reset)
+                self.retry_afters.append(float(reset))
+            return _response(429, {"data": None, "error": "Too many requests"}, headers)
+        self.used += 1
+        try:
+            limit = int(params.get("limit", 25))
+            after, before = _epoch_ms(params["after"]), _epoch_ms(params["before"])
+        except (KeyError, ValueError):
+            return _response(400, {"data": None, "error": "Invalid parameters"})
+        if not 1 <= limit <= 100 or params.get("sort") not in ("asc", "desc"):
+            return _response(400, {"data": None, "error": "Invalid limit or sort"})
+        if self.timeout_above is not None and limit > self.timeout_above and before - after > 3600_000:
+            # Wide windows with big pages are what time out; one second never does.
+            return _response(422, {"data": None, "error": "Timeout. Maybe slow down a bit"})
+        sub = str(params.get("subreddit", "")).lower()
+        def wanted(ms):
+            return (ms >= after if self.after_inclusive else ms > after) and ms < before
+
+        rows = [r for r in self.corpus[kind]
+                if r["subreddit"].lower() == sub and wanted(r["created_utc"] * 1000)]
+        rows.sort(key=lambda r: r["created_utc"], reverse=params["sort"] == "desc")
+        fields = params.get("fields")
+        keep = fields.split(",") if fields else None
+        data = [{k: v for k, v in r.items() if keep is None or k in keep} for r in rows[:limit]]
+        headers = {}
+        if self.rate_headers and self.budget is not None:
+            headers = {"X-RateLimit-Remaining": str(self.budget - self.used), "X-RateLimit-Reset": str(reset)}
+        return _response(200, {"data": data}, headers)
+
+
+def _epoch_ms(value) -> int:
+    """A documented Date: epoch seconds or milliseconds (told apart by size, as the server must)."""
+    number = int(value)
+    return number if number > 10**11 else number * 1000

@@ -13,7 +13,6 @@ records the seconds asked for.
 from __future__ import annotations
 
 import json
-import re
 import warnings
 from itertools import combinations
 from pathlib import Path
