@@ -59,6 +59,7 @@ from .market import (
     theme_relative_returns,
     to_google_weeks,
 )
+from .pipeline import PipelineResult, run
 from .schema import OBSERVATION_COLUMNS, to_wide, validate_observations
 from .scoring import (
     abnormal_mentions,
@@ -91,6 +92,7 @@ __all__ = [
     "MissingDependencyError",
     "NonStationaryWarning",
     "OBSERVATION_COLUMNS",
+    "PipelineResult",
     "Politeness",
     "RateLimitError",
     "RoundingFloorWarning",
@@ -132,6 +134,7 @@ __all__ = [
     "read_google_trends_csv",
     "read_reddit_archives",
     "relative_returns",
+    "run",
     "stationarity",
     "streak_record",
     "theme_relative_returns",

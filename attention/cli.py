@@ -20,6 +20,20 @@ examples:
   attention demo --no-report           print only
 """
 
+_MAIN_EPILOG = """\
+examples:
+  attention demo                                  the whole method offline on the shipped data
+  attention claims                                the January 2026 article's claims, checked
+  attention report --out my-report                the demo's HTML report only
+  attention collect trends "small cap stocks" --start 2025-01-01 --resolution daily
+  attention collect reddit --start 2026-01-01 --end 2026-01-16
+  attention run --start 2023-01-01 --end 2026-01-31   collect, test and report (needs the network)
+
+Every command has its own --help with examples.
+"""
+
+_INTRO = "Every number below was computed from the real data shipped with the package."
+
 _REDDIT_EPILOG = """\
 examples:
   attention collect reddit --start 2026-01-01 --end 2026-01-16           Arctic Shift, no credentials
@@ -48,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="attention",
         description="Measure attention to market themes and test whether it leads flows and prices.",
-        epilog=_EPILOG,
+        epilog=_MAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"market-attention {__version__}")
@@ -82,6 +96,39 @@ def _parser() -> argparse.ArgumentParser:
     claims.add_argument("--small", default="^RUT", help="small-cap series (default: %(default)s)")
     claims.add_argument("--large", default="SPY", help="large-cap series (default: %(default)s)")
     claims.add_argument("--json", action="store_true", help="print JSON")
+    run = sub.add_parser(
+        "run",
+        help="the live pipeline: collect, score, test the loop per theme, check the claims, write the report",
+        description=(
+            "Collect Google Trends and Reddit for the themes (needs the network; resumable through the store),"
+            " test the feedback loop per theme and source against the themes' ETFs, check the article's claims"
+            " and write the HTML report."
+        ),
+        epilog="examples:\n  attention run --start 2023-01-01 --end 2026-01-31\n"
+        "  attention run --no-reddit --prices yfinance --end 2026-11-20\n"
+        "  attention run --prices my_prices.csv --out my-report\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("themes", nargs="*", help="default theme names (default: all three)")
+    run.add_argument("--start", help="first day (default: three years before --end)")
+    run.add_argument("--end", help="last day (default: the last price date)")
+    run.add_argument("--prices", help="a yfinance-layout CSV, or 'yfinance' (extra) (default: the shipped data)")
+    run.add_argument("--no-google", action="store_true", help="skip Google Trends")
+    run.add_argument("--no-reddit", action="store_true", help="skip Reddit")
+    run.add_argument("--reddit-backend", default="arctic_shift", choices=["arctic_shift", "praw"])
+    run.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
+    run.add_argument("--out", default="attention-report", help="report folder (default: %(default)s)")
+    run.add_argument("--surrogates", type=int, default=999, help="surrogates per loop link (default: 999)")
+    run.add_argument("--json", action="store_true", help="print the loop screen as JSON")
+    report = sub.add_parser(
+        "report",
+        help="write the HTML report of the demo (offline, the shipped data)",
+        description="Write the self-contained HTML report of `attention demo` without printing the summary.",
+        epilog="examples:\n  attention report\n  attention report --out docs/report\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("--out", default="attention-report", help="report folder (default: %(default)s)")
+    report.add_argument("--as-of", default="2026-01-16", help="date of the article checks (default: %(default)s)")
     collect = sub.add_parser("collect", help="collect attention data from a source",
                              description="Collect attention data from a source.")
     sources = collect.add_subparsers(dest="source", metavar="SOURCE", required=True)
@@ -268,6 +315,35 @@ def _claims(args) -> int:
     return 0
 
 
+def _run(args) -> int:
+    from .pipeline import run
+    from .store import Store
+
+    store = Store(args.store)
+    try:
+        result = run(args.themes or None, args.start, args.end, prices=args.prices, google=not args.no_google,
+                     reddit=not args.no_reddit, reddit_backend=args.reddit_backend, store=store,
+                     n_surrogates=args.surrogates, report=args.out, progress=not args.json)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
+                          "report": str(result.report)}, indent=2))
+    else:
+        print(result.summary())
+    return 0
+
+
+def _report_only(args) -> int:
+    from .demo import run_demo
+    from .report import write_report
+
+    result = run_demo(args.as_of)
+    path = write_report(result.results(), args.out, title="market-attention demo", intro=_INTRO, notes=result.notes)
+    print(f"Report with figures: {path}")
+    return 0
+
+
 def _demo(args) -> int:
     from .demo import run_demo
 
@@ -281,7 +357,7 @@ def _demo(args) -> int:
             result.results(),
             args.out,
             title="market-attention demo",
-            intro="Every number below was computed from the real data shipped with the package.",
+            intro=_INTRO,
             notes=result.notes,
         )
     if args.json:
@@ -307,7 +383,8 @@ def main(argv=None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AttentionWarning)
-            command = {"collect": _collect, "claims": _claims, "demo": _demo}[args.command]
+            command = {"collect": _collect, "claims": _claims, "demo": _demo, "run": _run,
+                       "report": _report_only}[args.command]
             code = command(args)
         for w in caught:
             if issubclass(w.category, AttentionWarning):

@@ -1,0 +1,314 @@
+"""The live pipeline in one call: collect, score, test, check, report.
+
+:func:`run` collects Google Trends and Reddit for the themes (resumable
+through the store), takes prices (the shipped data, a DataFrame or CSV in
+yfinance's layout, or live from yfinance), puts everything on Google's
+weekly calendar, runs the feedback-loop test per theme and source, checks
+the article's claims, and writes the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._results import ResultMixin, fmt_p, new_axes
+from .errors import DataError
+from .themes import DEFAULT_THEMES, Theme, get_theme
+
+__all__ = ["PipelineResult", "run"]
+
+
+@dataclass(frozen=True)
+class PipelineResult(ResultMixin):
+    """Everything :func:`run` collected and concluded.
+
+    Attributes
+    ----------
+    observations : DataFrame
+        Every tidy observation collected (Google Trends and Reddit).
+    weekly : DataFrame
+        The weekly panel the tests ran on: columns ``(theme, series)``.
+    loops : dict
+        ``(theme, source)`` -> FeedbackLoopResult.
+    screen : DataFrame
+        One row per loop: ``p_loop``, ``p_bh`` (Benjamini-Hochberg across
+        the loops), ``supported``, ``n``.
+    claims : tuple of ClaimResult
+    notes : tuple of str
+    report : Path or None
+    """
+
+    observations: pd.DataFrame
+    weekly: pd.DataFrame
+    loops: dict
+    screen: pd.DataFrame
+    claims: tuple
+    notes: tuple
+    report: Path | None = field(default=None)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.screen.copy()
+
+    def summary(self) -> str:
+        lines = ["Attention pipeline", ""]
+        span = self.weekly.dropna(how="all")
+        if not span.empty:
+            lines.append(f"weeks {span.index[0]:%Y-%m-%d} to {span.index[-1]:%Y-%m-%d}, "
+                         f"{self.observations['term'].nunique()} theme(s), sources: "
+                         f"{', '.join(sorted(self.observations['source'].astype(str).unique()))}")
+            lines.append("")
+        if len(self.screen):
+            lines.append(f"{'theme':<20}{'source':<15}{'n':>5}{'p_loop':>9}{'p_BH':>8}  supported")
+            for (theme, source), r in self.screen.iterrows():
+                lines.append(f"{theme:<20}{source:<15}{int(r.n):>5}{fmt_p(r.p_loop):>9}{fmt_p(r.p_bh):>8}"
+                             f"  {'yes' if r.supported else 'no'}")
+            n_yes = int(self.screen["supported"].sum())
+            lines += ["", f"{n_yes} of {len(self.screen)} loops supported after Benjamini-Hochberg at 5%."]
+        else:
+            lines.append("No feedback loop could be tested: too few weeks with attention, returns and flows.")
+        if self.claims:
+            lines += ["", "The article's claims:"]
+            lines += [f"  [{c.verdict}] {c.claim}" for c in self.claims]
+        lines += ["", "Notes"] + [f"- {n}" for n in self.notes]
+        if self.report:
+            lines += ["", f"Report: {self.report}"]
+        return "\n".join(lines)
+
+    def plot(self, ax=None):
+        """Weekly attention per theme and source, each scaled to its own maximum."""
+        fig, ax = new_axes(ax, figsize=(9, 4))
+        attention = self.weekly.xs("attention level", axis=1, level=1, drop_level=False)
+        for (theme, _), series in attention.items():
+            s = series.dropna()
+            if not s.empty and s.max() > 0:
+                ax.plot(s.index, s / s.max(), label=theme)
+        ax.set(ylabel="share of own maximum", title="Attention by theme (Google Trends, weekly)")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+        fig.autofmt_xdate()
+        return fig
+
+    def results(self) -> dict:
+        """Title -> result, in reading order (what the report renders)."""
+        out = {"Attention by theme": self}
+        for (theme, source), loop in self.loops.items():
+            out[f"Feedback loop: {theme} ({source})"] = loop
+        out.update({c.claim: c for c in self.claims})
+        return out
+
+
+def _themes(themes) -> list[Theme]:
+    if themes is None:
+        return list(DEFAULT_THEMES)
+    if isinstance(themes, (str, Theme)):
+        themes = [themes]
+    out = [t if isinstance(t, Theme) else get_theme(t) for t in themes]
+    missing = [t.name for t in out if not t.ticker or not t.benchmark]
+    if missing:
+        raise DataError(f"themes: {missing} have no ticker and benchmark to test against")
+    return out
+
+
+def _prices(prices, tickers, start, end) -> pd.DataFrame:
+    from .datasets import PRICE_TICKERS, load_prices
+    from .market import load_yfinance
+
+    if prices is None:
+        unknown = [t for t in tickers if t not in PRICE_TICKERS]
+        if unknown:
+            raise DataError(f"prices: {unknown} are not shipped; pass prices= a DataFrame, a CSV path or 'yfinance'")
+        return load_prices(tickers)
+    if isinstance(prices, str) and prices == "yfinance":
+        return load_yfinance(tickers, start, end + pd.Timedelta(days=1))
+    if isinstance(prices, (str, Path)):
+        try:
+            frame = pd.read_csv(prices, header=[0, 1], index_col=0, parse_dates=True)
+        except (OSError, ValueError) as exc:
+            raise DataError(f"prices: cannot read {prices} as a yfinance-layout CSV ({exc})") from None
+        return frame
+    if not isinstance(prices, pd.DataFrame) or not isinstance(prices.columns, pd.MultiIndex):
+        raise DataError("prices: expected a DataFrame in yfinance's layout (columns (field, ticker)), a CSV path, "
+                        "'yfinance' or None")
+    return prices
+
+
+def _weekly_market(prices: pd.DataFrame, theme: Theme) -> dict:
+    from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
+
+    try:
+        close = prices["Close"][[theme.ticker, theme.benchmark]].dropna()
+        volume = prices["Volume"][theme.ticker].dropna()
+    except KeyError:
+        raise DataError(f"prices: need Close of {theme.ticker!r} and {theme.benchmark!r} and Volume of "
+                        f"{theme.ticker!r} for theme {theme.name!r}") from None
+    daily = log_returns(close)
+    relative = to_google_weeks(daily[theme.ticker] - daily[theme.benchmark], "sum")
+    flows = abnormal_dollar_volume_proxy(close[theme.ticker], volume, weekly=True)
+    return {
+        "returns": relative.rename(f"{theme.ticker} minus {theme.benchmark}, weekly log return"),
+        "flows": flows.rename(f"{theme.ticker} abnormal dollar volume (proxy)"),
+    }
+
+
+def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict:
+    """Weekly attention series of one theme from each source that has any."""
+    from .market import to_google_weeks
+    from .scoring import abnormal_mentions, log_change
+
+    out = {}
+    obs = observations[observations["term"] == theme.name]
+    google = obs[(obs["source"] == "google_trends") & (obs["metric"] == "search_interest")]
+    if not google.empty:
+        level = to_google_weeks(google.set_index("date")["value"], "mean").rename("attention level")
+        out["google_trends"] = (level, log_change(level).rename(f"dlog Google search '{theme.google_query}'"))
+    reddit = obs[(obs["source"] == "reddit") & (obs["metric"] == "mentions")]
+    if not reddit.empty:
+        counts = to_google_weeks(reddit.set_index("date")["value"], "sum")
+        out["reddit"] = (counts, abnormal_mentions(counts.fillna(0)).rename(f"abnormal Reddit mentions of {theme.name}"))
+    return out
+
+
+def run(
+    themes=None,
+    start=None,
+    end=None,
+    *,
+    prices=None,
+    google: bool = True,
+    reddit: bool = True,
+    reddit_backend: str = "arctic_shift",
+    subreddits=None,
+    store=None,
+    google_session=None,
+    reddit_session=None,
+    politeness=None,
+    lags: int = 2,
+    n_surrogates: int = 999,
+    seed: int = 0,
+    check_claims: bool = True,
+    as_of="2026-01-16",
+    report=None,
+    progress: bool = False,
+) -> PipelineResult:
+    """Collect, score and test attention to market themes, then check the article.
+
+    Parameters
+    ----------
+    themes : list of Theme or str, optional
+        Defaults to the three default themes.
+    start, end : date-like
+        The weeks to study; ``end`` defaults to the last shipped price date.
+    prices : DataFrame, str, Path or "yfinance", optional
+        Prices in yfinance's layout; by default the shipped data.
+    google, reddit : bool
+        Which sources to collect.
+    reddit_backend : {"arctic_shift", "praw"}
+    subreddits : sequence of str, optional
+    store : Store, str or Path, optional
+        Keeps every raw answer: an interrupted run resumes.
+    google_session, reddit_session : session-like, optional
+        Injected transports (``attention.testing.FakeGoogleTrends`` and
+        ``FakeArcticShift`` run the pipeline offline).
+    politeness : Politeness, optional
+    lags, n_surrogates, seed :
+        Passed to :func:`attention.feedback_loop`.
+    check_claims : bool
+        Check the January 2026 article's claims (on the shipped prices).
+    as_of : date-like
+        Date of the article checks.
+    report : str or Path, optional
+        Folder to write the HTML report into.
+    progress : bool
+
+    Returns
+    -------
+    PipelineResult
+
+    Raises
+    ------
+    DataError
+        For bad arguments or prices lacking a theme's tickers.
+    CollectorError
+        When a source fails; everything fetched before is in the store.
+    """
+    from .claims import check_article
+    from .collectors import collect_google_trends, collect_reddit
+    from .collectors.reddit import DEFAULT_SUBREDDITS
+    from .correlation import feedback_loop
+    from .store import Store
+
+    chosen = _themes(themes)
+    if not (google or reddit):
+        raise DataError("google, reddit: at least one source must be collected")
+    tickers = sorted({t for th in chosen for t in (th.ticker, th.benchmark)})
+    end = pd.Timestamp(end) if end is not None else None
+    start = pd.Timestamp(start) if start is not None else None
+    price_data = _prices(prices, tickers, start, end or pd.Timestamp.now().normalize())
+    last_price = price_data.dropna(how="all").index.max()
+    end = end if end is not None else last_price
+    start = start if start is not None else end - pd.Timedelta(days=3 * 365)
+    if start >= end:
+        raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+
+    own_store = store is not None and not isinstance(store, Store)
+    store = Store(store) if own_store else store
+    frames, notes = [], []
+    try:
+        if google:
+            frames.append(collect_google_trends(chosen, start, end, resolution="weekly", store=store,
+                                                session=google_session, politeness=politeness, progress=progress))
+        if reddit:
+            frames.append(collect_reddit(chosen, tuple(subreddits or DEFAULT_SUBREDDITS), start, end,
+                                         backend=reddit_backend, store=store, session=reddit_session,
+                                         politeness=politeness, progress=progress))
+    finally:
+        if own_store:
+            store.close()
+    observations = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    panel, loops, rows = {}, {}, {}
+    rng = np.random.default_rng(seed)
+    for theme in chosen:
+        market = _weekly_market(price_data, theme)
+        panel[(theme.name, "returns")] = market["returns"]
+        panel[(theme.name, "flows")] = market["flows"]
+        for source, (level, score) in _weekly_attention(observations, theme).items():
+            if source == "google_trends":
+                panel[(theme.name, "attention level")] = level
+            panel[(theme.name, f"attention {source}")] = score
+            try:
+                loop = feedback_loop(score, **market, lags=lags, n_surrogates=n_surrogates, seed=rng)
+            except DataError as exc:
+                notes.append(f"{theme.name} ({source}): loop not tested - {exc}")
+                continue
+            loops[(theme.name, source)] = loop
+            rows[(theme.name, source)] = {"n": int(loop.links["n"].iloc[0]), "p_loop": loop.p_loop}
+    screen = pd.DataFrame.from_dict(rows, orient="index", columns=["n", "p_loop"])
+    if len(screen):
+        from .demo import _benjamini_hochberg
+
+        screen.index = pd.MultiIndex.from_tuples(screen.index, names=["theme", "source"])
+        screen["p_bh"] = _benjamini_hochberg(screen["p_loop"].to_numpy())
+        screen["supported"] = screen["p_bh"] <= 0.05
+    weekly = pd.DataFrame(panel).loc[start - pd.Timedelta(days=7): end]
+    notes.append("Flows are a PROXY (abnormal dollar volume of the theme's ETF): they measure how much trades,"
+                 " not whether money flows in or out.")
+    notes.append("Returns are the theme ETF's weekly log return minus its benchmark's (e.g. IWM minus SPY).")
+
+    # The article is about January 2026, which the shipped prices cover whatever prices the loops used.
+    claims = check_article(None, as_of) if check_claims else ()
+
+    result = PipelineResult(observations, weekly, loops, screen, claims, tuple(notes))
+    if report is not None:
+        from dataclasses import replace
+
+        from .report import write_report
+
+        path = write_report(result.results(), report, title="market-attention: attention, flows and returns",
+                            notes=result.notes)
+        result = replace(result, report=path)
+    return result
