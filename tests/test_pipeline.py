@@ -6,7 +6,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from attention import DataError, Store
+from attention import DataError
 from attention.collectors import Politeness
 from attention.pipeline import run
 from attention.testing import FakeArcticShift, FakeGoogleTrends, latent_attention
