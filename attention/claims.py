@@ -24,7 +24,7 @@ from ._results import ResultMixin, new_axes
 from ._validate import align, as_series
 from .errors import DataError
 
-__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
+__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,10 @@ class ClaimResult(ResultMixin):
     verdict: str = ""
 
     def summary(self) -> str:
+        import textwrap
+
         head = f"[{self.verdict}] " if self.verdict else ""
-        lines = [head + self.claim, f"  {self.finding}"]
+        lines = [head + self.claim, textwrap.fill(self.finding, 100, initial_indent="  ", subsequent_indent="  ")]
         lines += [f"  {k}: {_fmt(v)}" for k, v in self.evidence.items()]
         return "\n".join(lines)
 
@@ -572,3 +574,54 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
         _claim_leadership(history, small, large, min(n_boot, 1000), rng),
         _claim_sectors(),
     )
+
+
+@dataclass(frozen=True)
+class ClaimsTable(ResultMixin):
+    """Several claims side by side: verdict, claim, the number, the finding."""
+
+    claims: tuple
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"verdict": c.verdict, "claim": c.claim, "value": c.value, "unit": c.unit, "finding": c.finding}
+             for c in self.claims]
+        )
+
+    def summary(self) -> str:
+        import textwrap
+
+        width = max(len(c.verdict) for c in self.claims)
+        lines = []
+        for c in self.claims:
+            pad = " " * (width + 2)
+            lines.append(f"{c.verdict.upper():<{width}}  {c.claim}")
+            lines.append(textwrap.fill(c.finding, 100, initial_indent=pad, subsequent_indent=pad))
+        return "\n".join(lines)
+
+    def report_html(self) -> str:
+        """An HTML table: verdict, claim and finding."""
+        import html
+
+        rows = "".join(
+            f"<tr><td><span class='verdict {c.verdict.replace(' ', '-')}'>{html.escape(c.verdict)}</span></td>"
+            f"<td><b>{html.escape(c.claim)}</b><br>{html.escape(c.finding)}</td></tr>"
+            for c in self.claims
+        )
+        return f"<table>{rows}</table>"
+
+    def plot(self, ax=None):
+        """The verdicts as a coloured table."""
+        fig, ax = new_axes(ax, figsize=(9, 0.5 + 0.45 * len(self.claims)))
+        colours = {SUPPORTED: "#55a868", NOT_SUPPORTED: "#c44e52", NOT_CHECKABLE: "#8c8c8c"}
+        for i, c in enumerate(reversed(self.claims)):
+            ax.text(0.0, i, c.verdict, color="white", fontsize=9, va="center",
+                    bbox={"facecolor": colours.get(c.verdict, "grey"), "edgecolor": "none", "pad": 3})
+            ax.text(0.17, i, _shorten(c.claim), fontsize=9, va="center")
+        ax.set_ylim(-0.6, len(self.claims) - 0.4)
+        ax.set_axis_off()
+        return fig
+
+
+def _shorten(text: str, width: int = 95) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-import textwrap
 import time
 import warnings
 
@@ -297,21 +297,14 @@ def _write(frame, path: str) -> None:
 
 
 def _claims(args) -> int:
-    from .claims import check_article
+    from .claims import ClaimsTable, check_article
     from .datasets import load_prices
 
     results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        rows = [{"claim": c.claim, "verdict": c.verdict, "value": None if c.value != c.value else c.value,
-                 "unit": c.unit, "finding": c.finding} for c in results]
-        print(json.dumps(rows, indent=2))
-        return 0
-    width = max(len(c.verdict) for c in results)
-    for c in results:
-        print(f"{c.verdict.upper():<{width}}  {c.claim}")
-        pad = " " * (width + 2)
-        print(textwrap.fill(c.finding, 100, initial_indent=pad, subsequent_indent=pad))
-        print()
+        print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
+    else:
+        print(ClaimsTable(results).summary())
     return 0
 
 
@@ -395,6 +388,9 @@ def main(argv=None) -> int:
     except AttentionError as exc:
         print(f"attention: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("attention: interrupted", file=sys.stderr)
         return 130

@@ -1,7 +1,9 @@
 """The whole method on embedded real data, offline: ``attention demo``.
 
-1. The article's price claims as of a date (January 2026 small-cap streak
-   and year-to-date gap).
+1. The article's claims checked on prices as of a date (the January 2026
+   small-cap streak and year-to-date gap, the January effect, January as a
+   signal, leadership runs) - each supported, not supported or not
+   checkable.
 2. The feedback loop returns -> attention -> flows -> returns on real
    weekly data: Google search volume for finance terms (Preis et al. 2013,
    2004-2011) against SPY and IWM returns and a flow proxy, screened across
@@ -18,7 +20,7 @@ import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
 from .backtest import PREIS2013_PUBLISHED, BacktestResult, preis2013
-from .claims import streak_record, ytd_gap
+from .claims import ClaimsTable, check_article
 from .correlation import FeedbackLoopResult, feedback_loop
 from .datasets import load_preis2013, load_prices
 from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
@@ -67,7 +69,8 @@ class DemoResult(ResultMixin):
 
     def results(self) -> dict:
         """Title -> result, in reading order (what the report renders)."""
-        out = {c.claim: c for c in self.claims}
+        out = {"The article's claims": ClaimsTable(self.claims)}
+        out.update({c.claim: c for c in self.claims if not c.series.empty})
         out["Feedback loops screened across search terms"] = self.screen
         out[f"Feedback loop in full: {self.loop.names['attention']}, {self.loop.names['returns']}"] = self.loop
         out["Preis et al. (2013) replication"] = self.backtest
@@ -80,7 +83,7 @@ class DemoResult(ResultMixin):
         bt = self.backtest
         pub = PREIS2013_PUBLISHED
         lines = ["1. The January 2026 small-cap story, checked on prices", ""]
-        lines += [c.finding for c in self.claims]
+        lines.append(ClaimsTable(self.claims).summary())
         lines += [
             "",
             "2. Does attention feed a loop with flows and returns? (weekly, 2004-2011)",
@@ -110,7 +113,9 @@ class DemoResult(ResultMixin):
         bt = self.backtest
         return {
             "claims": [
-                {"claim": c.claim, "value": c.value, "unit": c.unit, "finding": c.finding} for c in self.claims
+                {"claim": c.claim, "verdict": c.verdict, "value": None if np.isnan(c.value) else c.value,
+                 "unit": c.unit, "finding": c.finding}
+                for c in self.claims
             ],
             "feedback_loop": {
                 "screen": _records(self.screen.table.reset_index()),
@@ -233,10 +238,7 @@ def run_demo(as_of="2026-01-16", *, n_surrogates: int = 999, seed: int = 2026) -
     DemoResult
     """
     close = load_prices(["^RUT", "SPY"])["Close"]
-    claims = (
-        streak_record(close["^RUT"], close["SPY"], as_of),
-        ytd_gap(close["^RUT"], close["SPY"], as_of),
-    )
+    claims = check_article(None, as_of)
     search = load_preis2013()
     prices = load_prices(list(DEMO_TICKERS))
     market = {ticker: _market_inputs(prices, ticker) for ticker in DEMO_TICKERS}

@@ -20,9 +20,12 @@ _CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
        color: #222; line-height: 1.45; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; font-size: .85rem; }
+pre { background: #f6f6f6; padding: .8rem; white-space: pre-wrap; font-size: .85rem; }
 img { max-width: 100%; }
-table { border-collapse: collapse; font-size: .85rem; } td, th { padding: .2rem .5rem; text-align: right; }
+table { border-collapse: collapse; font-size: .85rem; } td, th { padding: .3rem .5rem; text-align: left;
+  vertical-align: top; }
+.verdict { color: white; border-radius: 3px; padding: .1rem .4rem; white-space: nowrap; font-size: .8rem; }
+.supported { background: #55a868; } .not-supported { background: #c44e52; } .not-checkable { background: #8c8c8c; }
 tr:nth-child(even) { background: #f6f6f6; }
 .notes li { margin-bottom: .3rem; }
 footer { color: #777; font-size: .8rem; margin-top: 3rem; }
@@ -53,7 +56,8 @@ def write_report(results: dict, folder, *, title: str = "market-attention report
     ----------
     results : dict
         Section title -> any result object of this library (anything with
-        ``summary()``, ``plot()`` and ``to_frame()``).
+        ``summary()`` and ``plot()``; one with ``report_html()`` renders
+        itself).
     folder : str or Path
         Created if missing; an existing ``index.html`` is replaced.
     title, intro : str
@@ -84,11 +88,12 @@ def write_report(results: dict, folder, *, title: str = "market-attention report
     if intro:
         parts.append(f"<p>{html.escape(intro)}</p>")
     for name, result in results.items():
-        parts += [
-            f"<h2>{html.escape(name)}</h2>",
-            f"<pre>{html.escape(result.summary())}</pre>",
-            _figure_tag(result),
-        ]
+        parts.append(f"<h2>{html.escape(name)}</h2>")
+        # A result may render itself for reports (a table reads better than text); else text and figure.
+        if hasattr(result, "report_html"):
+            parts.append(result.report_html())
+        else:
+            parts += [f"<pre>{html.escape(result.summary())}</pre>", _figure_tag(result)]
     if notes:
         parts.append("<h2>Notes</h2><ul class='notes'>")
         parts += [f"<li>{html.escape(n)}</li>" for n in notes]

@@ -17,7 +17,8 @@ def demo():
 
 
 def test_demo_article_checks_as_of_2026_01_16(demo):
-    streak, gap = demo.claims
+    gap, streak = demo.claims[:2]
+    assert [c.verdict for c in demo.claims].count("not checkable") == 1
     assert streak.value == 11
     assert streak.evidence["previous_length"] == 13
     assert gap.value == pytest.approx(6.462, abs=0.005)
@@ -55,7 +56,7 @@ def test_demo_summary_has_three_sections_and_names_proxies(demo):
 
 def test_demo_to_dict_is_json(demo):
     payload = json.loads(json.dumps(demo.to_dict()))
-    assert payload["claims"][0]["value"] == 11
+    assert payload["claims"][1]["value"] == 11 and payload["claims"][5]["value"] is None
     assert len(payload["feedback_loop"]["screen"]) == 10
     assert payload["preis2013"]["published"]["strategy"] == 3.26
 
@@ -66,14 +67,14 @@ def test_cli_demo_writes_report(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Report with figures" in text
     page = (out / "index.html").read_text()
-    assert page.count("data:image/png;base64,") == 5
+    assert page.count("data:image/png;base64,") == 8  # five claims, screen, loop, backtest
     assert "Outperformance streak" in page and "Preis" in page
 
 
 def test_cli_json(capsys):
     assert main(["demo", "--json", "--no-report", "--surrogates", "99", "--as-of", "2026-01-22"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert payload["claims"][0]["value"] == 14  # the streak's full length
+    assert payload["claims"][1]["value"] == 14  # the streak's full length
     assert payload["report"] is None
 
 
