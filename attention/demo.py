@@ -237,7 +237,6 @@ def run_demo(as_of="2026-01-16", *, n_surrogates: int = 999, seed: int = 2026) -
     -------
     DemoResult
     """
-    close = load_prices(["^RUT", "SPY"])["Close"]
     claims = check_article(None, as_of)
     search = load_preis2013()
     prices = load_prices(list(DEMO_TICKERS))

@@ -68,7 +68,7 @@ def test_cli_demo_writes_report(tmp_path, capsys):
     assert "Report with figures" in text
     page = (out / "index.html").read_text()
     assert page.count("data:image/png;base64,") == 8  # five claims, screen, loop, backtest
-    assert "Outperformance streak" in page and "Preis" in page
+    assert "longest streak since 2008" in page and "Preis" in page
 
 
 def test_cli_json(capsys):
