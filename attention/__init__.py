@@ -25,7 +25,18 @@ from .collectors import (
     read_google_trends_csv,
     read_reddit_archives,
 )
-from .correlation import FeedbackLoopResult, GrangerResult, feedback_loop, granger, holm, stationarity
+from .correlation import (
+    FeedbackLoopResult,
+    GrangerResult,
+    RollingStabilityResult,
+    RotationResult,
+    feedback_loop,
+    granger,
+    holm,
+    rolling_stability,
+    rotation_test,
+    stationarity,
+)
 from .datasets import load_preis2013, load_prices
 from .errors import (
     AttentionError,
@@ -95,6 +106,8 @@ __all__ = [
     "PipelineResult",
     "Politeness",
     "RateLimitError",
+    "RollingStabilityResult",
+    "RotationResult",
     "RoundingFloorWarning",
     "SentimentScorer",
     "Store",
@@ -134,6 +147,8 @@ __all__ = [
     "read_google_trends_csv",
     "read_reddit_archives",
     "relative_returns",
+    "rolling_stability",
+    "rotation_test",
     "run",
     "stationarity",
     "streak_record",

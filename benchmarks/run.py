@@ -103,7 +103,7 @@ def bench_demo():
     print(f"demo: {demo:.2f} s = {demo / one:.1f}x one 999-surrogate loop test ({one:.2f} s); it runs ten")
 
 
-OTHERS = ("stitching.py", "sentiment.py", "archives.py")
+OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",))
 
 
 if __name__ == "__main__":
@@ -114,6 +114,7 @@ if __name__ == "__main__":
     bench_feedback_loop_memory()
     bench_demo()
     # The other benchmarks are scripts of their own; run each in a fresh interpreter.
-    for script in OTHERS:
-        print(f"\n== benchmarks/{script}", flush=True)
-        subprocess.run([sys.executable, str(Path(__file__).parent / script)], check=True)
+    for script, *args in OTHERS:
+        print(f"\n== benchmarks/{script} {' '.join(args)}", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).parent / script), *args], check=True)
+    print("\n(benchmarks/calibration.py, the 1000-run size and power study, takes about 4 minutes: run it alone.)")
