@@ -36,6 +36,7 @@ __all__ = [
     "GrangerResult",
     "RollingStabilityResult",
     "RotationResult",
+    "benjamini_hochberg",
     "feedback_loop",
     "granger",
     "holm",
@@ -107,6 +108,27 @@ def _warn_nonstationary(table: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------- regression core
+
+
+def benjamini_hochberg(pvalues) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values: the false discovery rate when screening many tests.
+
+    Use it when many terms (or tickers) are screened and a few discoveries are
+    expected; use :func:`holm` for a handful of claims that must each hold.
+
+    Examples
+    --------
+    >>> benjamini_hochberg([0.01, 0.04, 0.03]).round(3).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    p = np.asarray(pvalues, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    ranked = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
 
 
 def holm(pvalues) -> np.ndarray:

@@ -21,7 +21,7 @@ import pandas as pd
 from ._results import ResultMixin, fmt_p, new_axes
 from .backtest import PREIS2013_PUBLISHED, BacktestResult, preis2013
 from .claims import ClaimsTable, check_article
-from .correlation import FeedbackLoopResult, feedback_loop
+from .correlation import FeedbackLoopResult, benjamini_hochberg, feedback_loop
 from .datasets import load_preis2013, load_prices
 from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
 from .scoring import log_change
@@ -200,16 +200,6 @@ class LoopScreen(ResultMixin):
         return fig
 
 
-def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    m = len(p)
-    order = np.argsort(p)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
-    out = np.empty(m)
-    out[order] = adjusted
-    return out
-
-
 def _market_inputs(prices: pd.DataFrame, ticker: str) -> dict:
     """Weekly log returns and the flow proxy of one ETF."""
     close, volume = prices[("Close", ticker)].dropna(), prices[("Volume", ticker)].dropna()
@@ -255,6 +245,6 @@ def run_demo(as_of="2026-01-16", *, n_surrogates: int = 999, seed: int = 2026) -
             }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.names = ["term", "ticker"]
-    table["p_bh"] = _benjamini_hochberg(table["p_loop"].to_numpy())
+    table["p_bh"] = benjamini_hochberg(table["p_loop"].to_numpy())
     table["supported"] = table["p_bh"] <= 0.05
     return DemoResult(claims=claims, screen=LoopScreen(table), loop=first, backtest=preis2013("debt", 3), notes=_NOTES)

@@ -238,7 +238,7 @@ def run(
     from .claims import check_article
     from .collectors import collect_google_trends, collect_reddit
     from .collectors.reddit import DEFAULT_SUBREDDITS
-    from .correlation import feedback_loop
+    from .correlation import benjamini_hochberg, feedback_loop
     from .store import Store
 
     chosen = _themes(themes)
@@ -289,10 +289,8 @@ def run(
             rows[(theme.name, source)] = {"n": int(loop.links["n"].iloc[0]), "p_loop": loop.p_loop}
     screen = pd.DataFrame.from_dict(rows, orient="index", columns=["n", "p_loop"])
     if len(screen):
-        from .demo import _benjamini_hochberg
-
         screen.index = pd.MultiIndex.from_tuples(screen.index, names=["theme", "source"])
-        screen["p_bh"] = _benjamini_hochberg(screen["p_loop"].to_numpy())
+        screen["p_bh"] = benjamini_hochberg(screen["p_loop"].to_numpy())
         screen["supported"] = screen["p_bh"] <= 0.05
     weekly = pd.DataFrame(panel).loc[start - pd.Timedelta(days=7): end]
     notes.append("Flows are a PROXY (abnormal dollar volume of the theme's ETF): they measure how much trades,"

@@ -836,3 +836,12 @@ def test_a_lagged_copy_is_refused():
 def test_new_parameters_are_checked(kwargs, arg):
     with pytest.raises(DataError, match=f"^{arg}:"):
         feedback_loop(GOOD, GOOD2, GOOD3, **kwargs)
+
+
+def test_benjamini_hochberg_matches_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    from attention import benjamini_hochberg
+
+    p = np.random.default_rng(3).uniform(0, 0.2, size=25)
+    np.testing.assert_allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1], atol=1e-12)
