@@ -91,6 +91,17 @@ def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.Da
     return frame
 
 
+def utc_day(value, name: str) -> pd.Timestamp:
+    """A date argument as a naive UTC midnight; DataError naming ``name`` if it is not a date."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: expected a date, got {value!r} ({exc})") from None
+    if ts is pd.NaT:
+        raise DataError(f"{name}: expected a date, got {value!r}")
+    return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
+
+
 def positive_int(value, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise DataError(f"{name}: expected an integer >= {minimum}, got {value!r}")

@@ -5,6 +5,7 @@
 share one private parser.
 """
 
+from .archives import read_reddit_archives, scan_archive
 from .google_trends import (
     Politeness,
     collect_google_trends,
@@ -12,7 +13,6 @@ from .google_trends import (
     parse_google_trends,
     read_google_trends_csv,
 )
-from .archives import read_reddit_archives, scan_archive
 from .reddit import collect_reddit, fetch_reddit_items
 
 __all__ = [

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Callable
 
-from ..errors import AuthenticationError, CollectorError, MissingDependencyError, RateLimitError, UpstreamFormatError
+from ..errors import (
+    AuthenticationError,
+    CollectorError,
+    MissingDependencyError,
+    RateLimitError,
+    UpstreamFormatError,
+)
 
 TRENDS_URL = "https://trends.google.com/trends"
 EXPLORE_URL = f"{TRENDS_URL}/api/explore"

@@ -60,6 +60,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, MissingDependencyError
 from ..themes import DEFAULT_THEMES, Theme, get_theme
 from .reddit_items import aggregate_items, clean_text, items_frame
@@ -130,14 +131,7 @@ def _themes(themes) -> tuple[Theme, ...]:
 
 
 def _day(value, name) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise DataError(f"{name}: expected a date, got {value!r}") from None
-    if ts is pd.NaT:
-        raise DataError(f"{name}: expected a date, got {value!r}")
-    ts = ts.tz_localize("UTC") if ts.tz is None else ts.tz_convert("UTC")
-    return ts.normalize()
+    return utc_day(value, name).tz_localize("UTC")
 
 
 def _bounds(start, end) -> tuple[float | None, float | None]:

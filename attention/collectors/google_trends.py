@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._validate import utc_day
 from ..errors import DataError, RoundingFloorWarning, UpstreamFormatError
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme
@@ -231,12 +232,6 @@ def _terms(terms) -> dict:
     return out
 
 
-def _day(value, name) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"{name}: expected a date, got {value!r} ({exc})") from None
-    return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
 
 
 def plan_windows(start, end, resolution: str, *, overlap: int = 60) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -419,8 +414,8 @@ def collect_google_trends(
     """
     labels = _terms(terms)
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    end = _day(end, "end") if end is not None else today
-    start = _day(start, "start") if start is not None else end - pd.Timedelta(days=365)
+    end = utc_day(end, "end") if end is not None else today
+    start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
     if start >= end:
         raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
     if gprop not in _GPROPS:
@@ -603,8 +598,8 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
     """
     labels = _terms(terms)
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    end = _day(end, "end") if end is not None else today
-    start = _day(start, "start") if start is not None else end - pd.Timedelta(days=365)
+    end = utc_day(end, "end") if end is not None else today
+    start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     from ..store import Store

@@ -40,6 +40,7 @@ import warnings
 
 import pandas as pd
 
+from .._validate import utc_day
 from ..errors import CollectorError, DataError, TruncatedListingWarning
 from ..themes import DEFAULT_THEMES, Theme, get_theme
 from ._google_http import Politeness
@@ -132,14 +133,6 @@ def _kinds(kinds) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in kinds)
 
 
-def _day(value, name) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"{name}: expected a date, got {value!r} ({exc})") from None
-    if ts is pd.NaT:
-        raise DataError(f"{name}: expected a date, got {value!r}")
-    return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
 
 
 class _Selection:
@@ -155,8 +148,8 @@ class _Selection:
         self.subreddits = _subreddits(subreddits)
         self.kinds = _kinds(kinds)
         today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-        self.end = _day(end, "end") if end is not None else today
-        self.start = _day(start, "start") if start is not None else self.end - pd.Timedelta(days=DEFAULT_DAYS)
+        self.end = utc_day(end, "end") if end is not None else today
+        self.start = utc_day(start, "start") if start is not None else self.end - pd.Timedelta(days=DEFAULT_DAYS)
         if self.start > self.end:
             raise DataError(
                 f"start: expected a date on or before end ({self.end:%Y-%m-%d}), got {self.start:%Y-%m-%d}"
