@@ -26,6 +26,7 @@ from .errors import DataError
 
 __all__ = ["OBSERVATION_COLUMNS", "to_wide", "validate_observations"]
 
+#: Column order of the tidy observation frame.
 OBSERVATION_COLUMNS = ("date", "source", "term", "metric", "value", "flags")
 _KEY = ["date", "source", "term", "metric"]
 

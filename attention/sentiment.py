@@ -81,6 +81,7 @@ _COLUMNS = ["neg", "neu", "pos", "compound"]
 # elsewhere. Multi-word entries are the joined tokens of PHRASES.
 # --------------------------------------------------------------------------
 
+#: Finance and WSB words (and emoji tokens) with valences on VADER's -4..4 scale.
 FINANCE_LEXICON: dict[str, float] = {
     # Stance words. Saying you are bullish is an explicit, moderately strong
     # opinion, about as strong as "good"; the animals are weaker because

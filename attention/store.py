@@ -43,7 +43,9 @@ from .schema import OBSERVATION_COLUMNS, validate_observations
 
 __all__ = ["DEFAULT_STORE_ENV", "SCHEMA_VERSION", "Store", "default_store_path"]
 
+#: Environment variable that overrides the default store location.
 DEFAULT_STORE_ENV = "ATTENTION_STORE"
+#: Version of the store's tables; a store written by a newer version is refused.
 SCHEMA_VERSION = 1
 
 _MEMORY = ":memory:"

@@ -83,6 +83,7 @@ class Theme:
         return len(self._regex.findall(text or ""))
 
 
+#: The three themes of the January 2026 small-cap story: small caps, AI stocks, the Magnificent Seven.
 DEFAULT_THEMES: tuple[Theme, ...] = (
     Theme(
         "small-cap stocks",

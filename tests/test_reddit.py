@@ -659,3 +659,14 @@ def test_arctic_shift_live():
     assert len(items) > 0 and items["id"].is_unique and items["id"].str.startswith("t3_").all()
     assert items["created"].dt.floor("D").eq(day).all()
     assert items.attrs["reddit"]["pages_fetched"] >= 1
+
+
+def test_items_frame_reads_epoch_seconds_and_date_strings_together():
+    from attention.collectors.reddit_items import items_frame
+
+    frame = items_frame([
+        {"id": "a", "kind": "post", "created": 1719800000, "subreddit": "x", "author": "u", "score": 1, "text": "t"},
+        {"id": "b", "kind": "post", "created": "2024-07-02 10:00:00", "subreddit": "x", "author": "u", "score": 1,
+         "text": "t"},
+    ])
+    assert frame["created"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2024-07-01 02:13", "2024-07-02 10:00"]

@@ -57,8 +57,10 @@ __all__ = [
 ]
 
 SOURCE = "reddit"
+#: Backends of :func:`collect_reddit` (archive files have :func:`read_reddit_archives`).
 BACKENDS = ("arctic_shift", "praw")
 KINDS = ("post", "comment")
+#: Where market chatter about the themes happens.
 DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
 #: Default range when ``start`` is not given: the week before ``end``.
 DEFAULT_DAYS = 7

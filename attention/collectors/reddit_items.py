@@ -32,6 +32,7 @@ from ..themes import DEFAULT_THEMES, Theme, get_theme
 
 __all__ = ["ITEM_COLUMNS", "METRICS", "aggregate_items", "clean_text", "items_frame"]
 
+#: Columns of the items frame every Reddit backend produces.
 ITEM_COLUMNS = ("id", "kind", "created", "subreddit", "author", "score", "text")
 #: Daily metrics per theme, in the order they are reported.
 METRICS = (
@@ -74,12 +75,17 @@ def items_frame(records) -> pd.DataFrame:
     missing = [c for c in ("id", "kind", "created") if frame[c].isna().all()]
     if missing:
         raise DataError(f"records: missing {missing}; expected {list(ITEM_COLUMNS)}")
+    # Sources mix epoch seconds (APIs, dumps) and date strings; read each the way it is written.
     created = frame["created"]
-    if pd.api.types.is_numeric_dtype(created):
-        frame["created"] = pd.to_datetime(created, unit="s", utc=True)
-    else:
-        frame["created"] = pd.to_datetime(created, utc=True)
-    frame["created"] = frame["created"].astype("datetime64[ns, UTC]")
+    seconds = pd.to_numeric(created, errors="coerce")
+    stamps = pd.Series(pd.to_datetime(seconds, unit="s", utc=True), index=frame.index).astype("datetime64[ns, UTC]")
+    written = seconds.isna() & created.notna()
+    if written.any():
+        try:
+            stamps[written] = pd.to_datetime(created[written], utc=True)
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"records: 'created' holds values that are not dates ({exc})") from None
+    frame["created"] = stamps
     frame["author"] = frame["author"].map(_author).astype(object)
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
     frame["text"] = frame["text"].fillna("").astype(str)
