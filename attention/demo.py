@@ -42,6 +42,10 @@ _NOTES = (
     " are not shipped, so the loop is shown on these terms.",
     "Prices are Yahoo Finance closes; SPY is an ETF, not the S&P 500 index itself (^GSPC in"
     " the shipped data ends in 2022).",
+    "Data sources: Yahoo Finance daily prices from public GitHub mirrors (alitalbi/storage_data_fy to"
+    " 2026-02-23, xjcarter/data to 2022-11-18; Yahoo's terms apply); weekly search volumes of Preis, Moat &"
+    " Stanley, Scientific Reports 3:1684 (2013) (cite the paper). Commits and checks:"
+    " attention/datasets/README.md.",
 )
 
 
