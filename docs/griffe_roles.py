@@ -115,7 +115,7 @@ def _table(lines: list[str], start: int):
     if not border:
         return None
     indent = len(border.group(1))
-    spans, pos = [], indent
+    spans = []
     for m in re.finditer(r"=+", lines[start]):
         spans.append((m.start(), m.end()))
     borders = [start]
