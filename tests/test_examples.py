@@ -34,3 +34,16 @@ def test_preis_replication(tmp_path):
     out = run("preis_replication.py", tmp_path)
     assert "+314.2%" in out
     assert "mean z over 98 terms" in out
+
+
+def test_readme_python_example_runs():
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    scope = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert "do not support the loop" in scope["loop"].verdict
