@@ -395,8 +395,8 @@ def _claim_january(both, sn, gn, n_boot, rng) -> ClaimResult:
         f" (t = {t.statistic:.2f}, p = {t.pvalue:.2f}; bootstrap 95% interval {low:+.2%} to {high:+.2%});"
         f" over all {len(jan)} Januaries {jan.mean():+.2%}. January ranks {rank} of 12 months."
         " The claimed +1.4% is not in these data."
-        + (" (SPY's shipped prices include dividends until mid-2025, about 0.15 points a month in its favour;"
-           " ^RUT is a price index.)" if (sn, gn) == ("^RUT", "SPY") else "")
+        + (" (SPY's shipped prices include its dividends until mid-2025, which favours SPY; ^RUT is a price"
+           " index.)" if (sn, gn) == ("^RUT", "SPY") else "")
         if not ok
         else f"{sn} minus {gn} in January since 1997: {since.mean():+.2%} (interval {low:+.2%} to {high:+.2%})."
     )

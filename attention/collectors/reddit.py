@@ -766,7 +766,10 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
     if reddit is None:
         reddit = make_reddit(client_id=client_id, client_secret=client_secret, user_agent=user_agent,
                              session=session)
-    api = RedditApi(politeness, secrets=(client_id, client_secret))
+    # Credentials may have come from the environment or praw.ini: scrub what praw actually holds.
+    config = getattr(reddit, "config", None)
+    held = (getattr(config, "client_id", None), getattr(config, "client_secret", None))
+    api = RedditApi(politeness, secrets=(client_id, client_secret, *held))
     time_filter = _time_filter(sel.start_ts, time.time())
     records = []
     try:
