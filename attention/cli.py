@@ -58,6 +58,15 @@ sends no request that was already answered.
 """
 
 
+def _add_collect_outputs(parser) -> None:
+    """Where a collection goes: the options every `attention collect` source shares."""
+    parser.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
+    parser.add_argument("--no-store", action="store_true", help="keep nothing on disk")
+    parser.add_argument("--out", help="write observations to a .csv or .parquet file")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary with the observations")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="attention",
@@ -152,11 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     trends.add_argument("--draws", type=int, default=1, help="ask each request N times and average (default: 1)")
     trends.add_argument("--benchmark", action="store_true", help="rescale chained windows to one coarse pull")
     trends.add_argument("--include-partial", action="store_true", help="keep the unfinished last period")
-    trends.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
-    trends.add_argument("--no-store", action="store_true", help="keep nothing on disk")
-    trends.add_argument("--out", help="write observations to a .csv or .parquet file")
-    trends.add_argument("--json", action="store_true", help="print a JSON summary with the observations")
-    trends.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _add_collect_outputs(trends)
     reddit = sources.add_parser(
         "reddit",
         help="Reddit mentions and sentiment per theme and day",
@@ -176,11 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     reddit.add_argument("--backend", default="arctic_shift", choices=["arctic_shift", "praw"],
                         help="where to read (default: %(default)s); see --archives for dump files")
     reddit.add_argument("--archives", nargs="+", metavar="FILE", help="read these .zst dump files instead")
-    reddit.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
-    reddit.add_argument("--no-store", action="store_true", help="keep nothing on disk")
-    reddit.add_argument("--out", help="write observations to a .csv or .parquet file")
-    reddit.add_argument("--json", action="store_true", help="print a JSON summary with the observations")
-    reddit.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _add_collect_outputs(reddit)
     return parser
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["FakeArcticShift", "FakeGoogleTrends", "FakeResponse", "ReplaySession", "latent_attention"]
+__all__ = ["FakeArcticShift", "FakeGoogleTrends", "FakeResponse", "ReplaySession", "latent_attention", "planted_loop"]
 
 #: Longest window (days) for which Google answers with daily values.
 DAILY_MAX_DAYS = 269
@@ -75,6 +75,25 @@ def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int =
             shocks[at:] += rng.uniform(0.3, 1.5) * np.exp(-np.arange(len(days) - at) / rng.uniform(2, 10))
         out[term] = level * np.exp(trend + weekly) * (1 + shocks)
     return pd.DataFrame(out, index=days)
+
+
+def planted_loop(n: int, strength: float, rng, *, burn: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A loop with known truth: returns -> attention -> flows -> returns, each link a lag-1 coefficient.
+
+    ``a_t = b r_{t-1} + e``, ``f_t = b a_{t-1} + e``, ``r_t = b f_{t-1} + e`` with standard normal
+    noise; the first ``burn`` periods are dropped so the start value does not matter.
+
+    Returns
+    -------
+    (attention, returns, flows) : arrays of length ``n``
+    """
+    e = rng.normal(size=(n + burn, 3))
+    a, r, f = np.zeros(n + burn), np.zeros(n + burn), np.zeros(n + burn)
+    for t in range(1, n + burn):
+        a[t] = strength * r[t - 1] + e[t, 0]
+        f[t] = strength * a[t - 1] + e[t, 1]
+        r[t] = strength * f[t - 1] + e[t, 2]
+    return a[burn:], r[burn:], f[burn:]
 
 
 def _resolution(days: int) -> str:

@@ -66,6 +66,7 @@ def _weeks(n):
 def simulate(scenario: str, rng) -> dict:
     """One data set: {"attention", "returns", "flows"} Series of N_PERIODS weekly values."""
     from attention import log_change, log_returns
+    from attention.testing import planted_loop
 
     n = N_PERIODS
     if scenario == "AR(1) null":
@@ -94,15 +95,7 @@ def simulate(scenario: str, rng) -> dict:
             "flows": flows_level.diff().rename("flows"),
         }
     else:
-        b = float(scenario.split("=")[1])
-        burn = 50
-        e = rng.normal(size=(n + burn, 3))
-        a, r, f = np.zeros(n + burn), np.zeros(n + burn), np.zeros(n + burn)
-        for t in range(1, n + burn):
-            a[t] = b * r[t - 1] + e[t, 0]
-            f[t] = b * a[t - 1] + e[t, 1]
-            r[t] = b * f[t - 1] + e[t, 2]
-        a, r, f = a[burn:], r[burn:], f[burn:]
+        a, r, f = planted_loop(n, float(scenario.split("=")[1]), rng)
     idx = _weeks(n)
     return {"attention": pd.Series(a, idx), "returns": pd.Series(r, idx), "flows": pd.Series(f, idx)}
 

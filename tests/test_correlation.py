@@ -25,6 +25,7 @@ from attention import (
 )
 from attention.correlation import rolling_stability, rotation_test
 from attention.scoring import attention_share
+from attention.testing import planted_loop
 
 B = 199  # surrogates: enough for p = 0.005, fast
 
@@ -35,19 +36,12 @@ def _weeks(n, start="2015-01-04"):
 
 def _loop_data(n=400, b=0.4, seed=0):
     """returns -> attention -> flows -> returns, each link a lag-1 coefficient b."""
-    rng = np.random.default_rng(seed)
-    burn = 50
-    e = rng.normal(size=(n + burn, 3))
-    a, r, f = np.zeros(n + burn), np.zeros(n + burn), np.zeros(n + burn)
-    for t in range(1, n + burn):
-        a[t] = b * r[t - 1] + e[t, 0]
-        f[t] = b * a[t - 1] + e[t, 1]
-        r[t] = b * f[t - 1] + e[t, 2]
+    a, r, f = planted_loop(n, b, np.random.default_rng(seed))
     idx = _weeks(n)
     return (
-        pd.Series(a[burn:], idx, name="searches"),
-        pd.Series(r[burn:], idx, name="returns"),
-        pd.Series(f[burn:], idx, name="flows"),
+        pd.Series(a, idx, name="searches"),
+        pd.Series(r, idx, name="returns"),
+        pd.Series(f, idx, name="flows"),
     )
 
 
