@@ -6,6 +6,7 @@ share one private parser.
 """
 
 from .archives import read_reddit_archives, scan_archive
+from .etf import collect_etf_shares, parse_ishares_holdings, parse_spdr_navhist, read_etf_shares
 from .google_trends import (
     Politeness,
     collect_google_trends,
@@ -17,11 +18,15 @@ from .reddit import collect_reddit, fetch_reddit_items
 
 __all__ = [
     "Politeness",
+    "collect_etf_shares",
     "collect_google_trends",
     "collect_reddit",
     "collect_related_queries",
     "fetch_reddit_items",
     "parse_google_trends",
+    "parse_ishares_holdings",
+    "parse_spdr_navhist",
+    "read_etf_shares",
     "read_google_trends_csv",
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",

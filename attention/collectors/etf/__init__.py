@@ -12,15 +12,18 @@ Flows follow with :func:`attention.etf_flows`.
 """
 
 from ._table import METRICS, SOURCE
+from .collect import ISSUERS, collect_etf_shares
 from .files import read_etf_shares
 from .ishares import ISHARES_PRODUCTS, parse_ishares_holdings
 from .spdr import SPDR_TICKERS, parse_spdr_navhist
 
 __all__ = [
     "ISHARES_PRODUCTS",
+    "ISSUERS",
     "METRICS",
     "SOURCE",
     "SPDR_TICKERS",
+    "collect_etf_shares",
     "parse_ishares_holdings",
     "parse_spdr_navhist",
     "read_etf_shares",
