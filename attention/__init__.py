@@ -26,6 +26,7 @@ from .collectors import (
     read_google_trends_geo_csv,
     read_google_trends_related_csv,
     read_reddit_archives,
+    read_reddit_items,
 )
 from .correlation import (
     FeedbackLoopResult,
@@ -47,6 +48,7 @@ from .errors import (
     AuthenticationError,
     CollectorError,
     DataError,
+    DroppedItemsWarning,
     MissingDependencyError,
     NonStationaryWarning,
     RateLimitError,
@@ -100,6 +102,7 @@ __all__ = [
     "CrossCorrelationResult",
     "DEFAULT_THEMES",
     "DataError",
+    "DroppedItemsWarning",
     "FeedbackLoopResult",
     "GrangerResult",
     "ImpulseResponseResult",
@@ -152,6 +155,7 @@ __all__ = [
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",
     "read_reddit_archives",
+    "read_reddit_items",
     "relative_returns",
     "rolling_stability",
     "rotation_test",

@@ -14,6 +14,7 @@ from .google_trends import (
 )
 from .google_trends_csv import read_google_trends_csv, read_google_trends_geo_csv, read_google_trends_related_csv
 from .reddit import collect_reddit, fetch_reddit_items
+from .reddit_files import read_reddit_items
 
 __all__ = [
     "Politeness",
@@ -26,5 +27,6 @@ __all__ = [
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",
     "read_reddit_archives",
+    "read_reddit_items",
     "scan_archive",
 ]

@@ -14,6 +14,8 @@ text ever carried one.
 
 from __future__ import annotations
 
+import configparser
+
 import json
 import logging
 import random
@@ -267,6 +269,18 @@ def _scrub(text: str, secrets) -> str:
     return text
 
 
+def _config_problem(exc) -> str:
+    """Where a praw.ini is malformed (file and line numbers), without quoting any of its text."""
+    source = getattr(exc, "source", None) or "praw.ini"
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"{source} line {exc.lineno} comes before any [section] header"
+    if isinstance(exc, configparser.ParsingError):
+        lines = ", ".join(str(lineno) for lineno, _ in exc.errors)
+        return f"{source} lines {lines} are not 'key = value'"
+    lineno = getattr(exc, "lineno", None)
+    return f"{source} is malformed ({type(exc).__name__}{f' at line {lineno}' if lineno else ''})"
+
+
 def make_reddit(*, client_id=None, client_secret=None, user_agent=None, session=None):
     """A read-only ``praw.Reddit``; settings not given are left to praw (``praw_*`` env vars, praw.ini).
 
@@ -295,9 +309,15 @@ def make_reddit(*, client_id=None, client_secret=None, user_agent=None, session=
             "praw_client_id / praw_client_secret / praw_user_agent environment variables "
             "(or a praw.ini site)."
         ) from exc
-    except Exception as exc:  # praw.ini parse errors and the like
-        message = _scrub(f"{type(exc).__name__}: {exc}", (client_id, client_secret))
-        raise CollectorError(f"could not set up praw ({message})") from exc
+    except configparser.Error as exc:
+        # The parser's message quotes the offending line, which may hold a secret: say where, never what.
+        raise CollectorError(f"could not set up praw: {_config_problem(exc)}") from None
+    except Exception as exc:  # noqa: BLE001 - praw's own setup errors, mapped once
+        # Third-party text can quote settings from the environment or praw.ini: name the type only.
+        raise CollectorError(
+            f"could not set up praw ({type(exc).__name__}; details withheld because they can quote "
+            "credentials). Check the praw_* environment variables and praw.ini."
+        ) from None
     try:
         reddit.read_only = True
     except Exception:  # pragma: no cover - praw always has a read-only authorizer for app credentials

@@ -45,7 +45,7 @@ from ..errors import CollectorError, DataError, TruncatedListingWarning
 from ..themes import DEFAULT_THEMES, Theme, get_theme
 from ._google_http import Politeness
 from ._reddit_http import ENDPOINTS, ArcticShiftHttp, QueryTimeout, RedditApi, make_reddit
-from .reddit_items import aggregate_items, clean_text, items_frame
+from .reddit_items import ItemLedger, aggregate_items, clean_text, items_frame
 
 __all__ = [
     "BACKENDS",
@@ -381,15 +381,19 @@ def _fetch(sel: _Selection, *, store, session, politeness, client_id, client_sec
            progress) -> pd.DataFrame:
     bar = _progress_bar(sel.backend) if progress else None
     meta = sel.describe()
+    ledger = ItemLedger()
     try:
         if sel.backend == "arctic_shift":
-            records = _arctic_shift(sel, store, ArcticShiftHttp(session, politeness), meta, bar)
+            records = _arctic_shift(sel, store, ArcticShiftHttp(session, politeness), meta, bar, ledger)
         else:
-            records = _praw(sel, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar)
+            records = _praw(sel, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar,
+                            ledger)
     finally:
         if bar is not None:
             bar.close()
-    items = items_frame(records)
+    items = items_frame(records, ledger=ledger)
+    meta["accounting"] = ledger.summary(len(items))
+    ledger.warn(f"Reddit ({sel.backend})", stacklevel=4)
     if not items.empty:
         items = items.sort_values(["created", "id"], kind="stable").reset_index(drop=True)
     items.attrs["reddit"] = meta
@@ -512,29 +516,42 @@ def _created(raw: dict):
         return None
 
 
-def _arctic_record(raw: dict, kind: str, subreddit: str):
-    created = _created(raw) if isinstance(raw, dict) else None
-    rid = raw.get("id") if isinstance(raw, dict) else None
-    if created is None or not rid:
-        return None
+#: The field only an item of each kind has: how an item of the wrong kind in a listing is told apart.
+_KIND_FIELD = {"post": "title", "comment": "body"}
+
+
+def _record(data: dict, kind: str, subreddit: str, rid, created):
+    """An items-frame record, or the reason the item is dropped."""
+    if not isinstance(data, dict):
+        return None, "not an item"
+    if _KIND_FIELD[kind] not in data:
+        return None, f"not a {kind}"
+    if created is None:
+        return None, "no creation time"
+    if rid is None or str(rid).strip() in ("", "t1_", "t3_"):
+        return None, "no id"
     prefix = "t3_" if kind == "post" else "t1_"
     rid = str(rid)
-    if kind == "post":
-        text = clean_text(raw.get("title"), raw.get("selftext"))
-    else:
-        text = clean_text(raw.get("body"))
+    text = clean_text(data.get("title"), data.get("selftext")) if kind == "post" else clean_text(data.get("body"))
+    sub = data.get("subreddit")
     return {
         "id": rid if rid.startswith(prefix) else prefix + rid,
         "kind": kind,
         "created": created,
-        "subreddit": raw.get("subreddit") or subreddit,
-        "author": raw.get("author"),
-        "score": raw.get("score"),
+        "subreddit": str(sub) if sub is not None else subreddit,
+        "author": data.get("author"),
+        "score": data.get("score"),
         "text": text,
-    }
+    }, None
 
 
-def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, end_ts: int):
+def _arctic_record(raw: dict, kind: str, subreddit: str):
+    if not isinstance(raw, dict):
+        return None, "not an item"
+    return _record(raw, kind, subreddit, raw.get("id"), _created(raw))
+
+
+def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, end_ts: int, ledger: ItemLedger):
     """Every item of one subreddit and kind created in [start_ts, end_ts), page by page, oldest first.
 
     Each page starts at the second of the newest item of the page before:
@@ -551,11 +568,10 @@ def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, e
         data, limit = run.page(kind, base, second)
         created = []
         for raw in data:
-            record = _arctic_record(raw, kind, subreddit)
+            record, reason = _arctic_record(raw, kind, subreddit)
             if record is not None:
                 created.append(record["created"])
-                if start_ts <= record["created"] < end_ts:
-                    yield record
+            yield from _in_range(record, reason, start_ts, end_ts, ledger)
         if len(data) < limit or not created:
             return
         newest = max(created)
@@ -570,22 +586,29 @@ def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, e
             narrow = {**base, "before": second + 1}
             crowd, crowd_limit = run.page(kind, narrow, second)
             for raw in crowd:
-                record = _arctic_record(raw, kind, subreddit)
-                if record is not None and start_ts <= record["created"] < end_ts:
-                    yield record
+                yield from _in_range(*_arctic_record(raw, kind, subreddit), start_ts, end_ts, ledger)
         if len(crowd) >= crowd_limit:
             run.crowded.append({"subreddit": subreddit, "kind": kind, "second": _utc(second),
                                 "read": len(crowd)})
         second += 1
 
 
-def _arctic_shift(sel: _Selection, store, http: ArcticShiftHttp, meta: dict, bar) -> list[dict]:
+def _in_range(record, reason, start_ts: int, end_ts: int, ledger: ItemLedger):
+    """Yield a record created in [start_ts, end_ts); count anything else as read and dropped."""
+    if record is not None and start_ts <= record["created"] < end_ts:
+        yield record
+        return
+    ledger.read += 1
+    ledger.drop(reason or "outside the range")
+
+
+def _arctic_shift(sel: _Selection, store, http: ArcticShiftHttp, meta: dict, bar, ledger) -> list[dict]:
     run = _ArcticRun(http, store, bar)
     records = []
     try:
         for subreddit in sel.subreddits:
             for kind in sel.kinds:
-                records.extend(_arctic_listing(run, kind, subreddit, sel.start_ts, sel.end_ts))
+                records.extend(_arctic_listing(run, kind, subreddit, sel.start_ts, sel.end_ts, ledger))
     finally:
         meta.update(pages_fetched=run.fetched, pages_cached=run.cached, pages_unsettled=run.unsettled,
                     smaller_pages=run.smaller_pages, crowded_seconds=run.crowded, requests=http.sent,
@@ -719,28 +742,14 @@ def _time_filter(start_ts: int, now: float) -> str:
 
 def _praw_record(item, kind: str, subreddit: str):
     data = vars(item)  # never getattr: a missing attribute makes praw fetch the item again
-    created = data.get("created_utc")
     rid = data.get("name") or (("t3_" if kind == "post" else "t1_") + str(data.get("id", "")))
-    if created is None or rid in ("t3_", "t1_"):
-        return None
-    author = data.get("author")
-    sub = data.get("subreddit")
-    if kind == "post":
-        text = clean_text(data.get("title"), data.get("selftext"))
-    else:
-        text = clean_text(data.get("body"))
-    return {
-        "id": str(rid),
-        "kind": kind,
-        "created": float(created),
-        "subreddit": str(sub) if sub is not None else subreddit,
-        "author": None if author is None else str(author),
-        "score": data.get("score"),
-        "text": text,
-    }
+    record, reason = _record(data, kind, subreddit, rid, _created(data))
+    if record is not None:
+        record["author"] = None if data.get("author") is None else str(data.get("author"))
+    return record, reason
 
 
-def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Selection, meta: dict, bar):
+def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Selection, meta: dict, bar, ledger):
     """Items of one listing (newest first) created in the range; notes a listing that stopped short."""
     seen, reached, oldest = 0, False, None
     label = f"r/{what['subreddit']} {what['listing']}"
@@ -748,21 +757,18 @@ def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Select
         seen += 1
         if bar is not None:
             bar.update(1)
-        record = _praw_record(item, kind, what["subreddit"])
-        if record is None:
-            continue
-        created = record["created"]
-        oldest = created if oldest is None else min(oldest, created)
-        if created < sel.start_ts:
+        record, reason = _praw_record(item, kind, what["subreddit"])
+        if record is not None:
+            oldest = record["created"] if oldest is None else min(oldest, record["created"])
+        yield from _in_range(record, reason, sel.start_ts, sel.end_ts, ledger)
+        if record is not None and record["created"] < sel.start_ts:
             reached = True  # listings are sorted newest first: the rest is older still
             break
-        if created < sel.end_ts:
-            yield record
     if not reached and seen >= LISTING_PAGE:
         meta.setdefault("truncated", []).append({**what, "seen": seen, "oldest": _utc(oldest)})
 
 
-def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar):
+def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar, ledger):
     if reddit is None:
         reddit = make_reddit(client_id=client_id, client_secret=client_secret, user_agent=user_agent,
                              session=session)
@@ -777,7 +783,7 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
             subreddit = reddit.subreddit(name)
             if "post" in sel.kinds:
                 records += _praw_walk(api, lambda: subreddit.new(limit=None),
-                                      {"subreddit": name, "listing": "new"}, "post", sel, meta, bar)
+                                      {"subreddit": name, "listing": "new"}, "post", sel, meta, bar, ledger)
                 for theme in sel.themes:
                     for query in search_queries(theme):
                         listing = {"subreddit": name, "listing": f"search {query!r}"}
@@ -785,11 +791,11 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
                             api,
                             lambda q=query: subreddit.search(q, sort="new", syntax="lucene",
                                                              time_filter=time_filter, limit=None),
-                            listing, "post", sel, meta, bar,
+                            listing, "post", sel, meta, bar, ledger,
                         )
             if "comment" in sel.kinds:
                 records += _praw_walk(api, lambda: subreddit.comments(limit=None),
-                                      {"subreddit": name, "listing": "comments"}, "comment", sel, meta, bar)
+                                      {"subreddit": name, "listing": "comments"}, "comment", sel, meta, bar, ledger)
     finally:
         meta.update(retries=api.requests_retried, waits=list(api.waits), time_filter=time_filter)
     return records
