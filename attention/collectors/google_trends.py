@@ -29,7 +29,8 @@ from .._validate import utc_day
 from ..errors import DataError, RoundingFloorWarning, UpstreamFormatError
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme
-from ._google_http import Politeness, TrendsConnection, _decode
+from ._google_http import TrendsConnection, _decode
+from ._http import Politeness, answer
 from .google_trends_csv import read_google_trends_csv  # noqa: F401 - its home before google_trends_csv
 from .stitching import Scaled, benchmark_to_coarse, chain_windows, rescale_batches
 
@@ -214,26 +215,23 @@ class _Collector:
         request = {"endpoint": "multiline", "terms": list(queries), "time": timeframe, "geo": self.geo,
                    "category": self.category, "gprop": self.gprop, "draw": draw}
         key = _key(**request)
-        hit = self.store.get_response(key) if self.store is not None else None
-        if hit is not None:
-            body = hit["body"]
-            self.cached += 1
-        else:
-            kept = (
-                "they are in the store: rerun later with the same store to resume"
-                if self.store is not None
-                else "no store was given, so pass store= to keep answers across runs"
-            )
-            self.connection.http.progress = (
-                f"{self.fetched} answers fetched and {self.cached} read from the store before this one; {kept}"
-            )
-            body = self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop)
-            if self.store is not None:
-                self.store.put_response(key, source=SOURCE, request=request, status=200, body=body)
-            self.fetched += 1
+        done = f"{self.fetched} answers fetched and {self.cached} read from the store before this one"
+        if self.fetched:
+            kept = ("they are in the store: rerun later with the same store to resume" if self.store is not None
+                    else "no store was given, so pass store= to keep answers across runs")
+            done = f"{done}; {kept}"
+        self.connection.http.progress = done
+        # Parsed before it is kept as good: a captcha page or a truncated answer is never served later.
+        values, cached = answer(
+            self.store, key, source=SOURCE, name="Google Trends", request=request,
+            fetch=lambda: self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop),
+            validate=lambda body: _timeline(body, list(queries)),
+        )
+        self.cached += cached
+        self.fetched += not cached
         if self.progress is not None:
             self.progress.update(1)
-        return _timeline(body, list(queries))
+        return values
 
     def window(self, queries, start, end):
         """One window, averaged over draws: Scaled values, flags, draw spread."""
@@ -552,12 +550,10 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
         for label, query in labels.items():
             request = {"endpoint": "related", "term": query, "time": timeframe, "geo": geo, "category": category,
                        "gprop": gprop}
-            key = _key(**request)
-            hit = store.get_response(key) if store is not None else None
-            body = hit["body"] if hit else connection.related(query, timeframe, geo, category, gprop)
-            if store is not None and hit is None:
-                store.put_response(key, source=SOURCE, request=request, status=200, body=body)
-            rows += _related_rows(label, body)
+            found, _ = answer(store, _key(**request), source=SOURCE, name="Google Trends", request=request,
+                              fetch=lambda q=query: connection.related(q, timeframe, geo, category, gprop),
+                              validate=lambda body, label=label: _related_rows(label, body))
+            rows += found
     finally:
         if own_store:
             store.close()

@@ -41,10 +41,10 @@ import warnings
 import pandas as pd
 
 from .._validate import utc_day
-from ..errors import CollectorError, DataError, TruncatedListingWarning
+from ..errors import CollectorError, DataError, QueryTimeout, TruncatedListingWarning, UpstreamFormatError
 from ..themes import DEFAULT_THEMES, Theme, get_theme
-from ._google_http import Politeness
-from ._reddit_http import ENDPOINTS, ArcticShiftHttp, QueryTimeout, RedditApi, make_reddit
+from ._http import Politeness
+from ._reddit_http import ENDPOINTS, ArcticShiftHttp, RedditApi, check_page, make_reddit
 from .reddit_items import ItemLedger, aggregate_items, clean_text, items_frame
 
 __all__ = [
@@ -448,7 +448,7 @@ class _ArcticRun:
                 if hit is not None:
                     self.cached += 1
                     self._tick()
-                    return json.loads(hit["body"])["data"], limit
+                    return check_page(hit["body"]), limit
         last = None
         for i, limit in enumerate(PAGE_LIMITS):
             if i:
@@ -467,20 +467,32 @@ class _ArcticRun:
             except QueryTimeout as exc:
                 last = exc
                 continue
-            data = json.loads(text)["data"]
+            data = self._keep(request, text, limit)
             self.fetched += 1
             self._tick()
-            if self.store is not None:
-                if self._settled(data, limit, base["before"]):
-                    self.store.put_response(_key(**request), source=SOURCE, request=request, status=200,
-                                            body=text)
-                else:
-                    self.unsettled += 1
             return data, limit
         raise CollectorError(
             f"Arctic Shift timed out on r/{base['subreddit']} {kind}s from {_utc(second)} even with "
             f"limit={PAGE_LIMITS[-1]}; try again later or a narrower range"
         ) from last
+
+    def _keep(self, request: dict, text: str, limit: int) -> list:
+        """The items of a fetched page; a settled page is stored as good, a page that is not one as bad."""
+        if self.store is None:
+            return check_page(text, self.http.progress)
+        key = _key(**request)
+        try:
+            data = check_page(text, self.http.progress)
+        except UpstreamFormatError:
+            # Kept for diagnosis, marked bad: never served, asked again next run. Raises the same error.
+            self.store.put_response(key, source=SOURCE, request=request, status=200, body=text,
+                                    validate=lambda body: check_page(body, self.http.progress))
+            raise
+        if self._settled(data, limit, request["params"]["before"]):
+            self.store.put_response(key, source=SOURCE, request=request, status=200, body=text)
+        else:
+            self.unsettled += 1
+        return data
 
     def _settled(self, data: list, limit: int, before: int) -> bool:
         """Whether a page can no longer change, so that caching it as final is safe.
@@ -771,7 +783,7 @@ def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Select
 def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar, ledger):
     if reddit is None:
         reddit = make_reddit(client_id=client_id, client_secret=client_secret, user_agent=user_agent,
-                             session=session)
+                             session=session, timeout=politeness.timeout if politeness is not None else None)
     # Credentials may have come from the environment or praw.ini: scrub what praw actually holds.
     config = getattr(reddit, "config", None)
     held = (getattr(config, "client_id", None), getattr(config, "client_secret", None))
