@@ -233,3 +233,95 @@ def test_item_files_of_every_format_read_the_same(tmp_path):
     with pytest.raises(DataError, match=r"^kind: cannot tell posts from comments"):
         read_reddit_items(tmp_path / "c.csv")
     assert read_reddit_items(tmp_path / "c.csv", kind="comment")["id"].tolist() == ["t1_q"]
+
+
+# ---------------------------------------------------------------- Arctic Shift's aggregation endpoints
+
+
+def test_daily_counts_agree_with_paging_and_give_the_share_of_attention(tmp_path):
+    from tests.test_reddit import CORPUS, END, START
+
+    from attention.collectors.reddit import collect_reddit, fetch_reddit_counts
+    from attention.store import Store
+
+    fake = FakeArcticShift(CORPUS)
+    polite = Politeness(pace=0.0, sleep=fake.sleep)
+    counts = fetch_reddit_counts(("wallstreetbets", "stocks"), START, END, session=fake, politeness=polite)
+    assert len(fake.log) == 4 and counts.attrs["reddit"]["requests"] == 4  # one per subreddit and kind
+    want = pd.Series([pd.Timestamp(r["created_utc"], unit="s", tz="UTC").floor("D") for k in ("post", "comment")
+                      for r in CORPUS[k] if START.timestamp() <= r["created_utc"] < (END + pd.Timedelta(days=1))
+                      .timestamp()]).value_counts().sort_index()
+    assert counts.groupby("date")["items"].sum().to_dict() == want.to_dict()
+
+    db = tmp_path / "store.sqlite"
+    fake = FakeArcticShift(CORPUS)
+    polite = Politeness(pace=0.0, sleep=fake.sleep)
+    frame = collect_reddit(None, ("wallstreetbets", "stocks"), START, END, session=fake, politeness=polite,
+                           totals=True, store=db)
+    coverage = frame.attrs["reddit"]["coverage"]
+    assert coverage["days_short"] == {} and coverage["paged"] == coverage["counted"] == int(want.sum())
+    wide = frame.pivot_table(index=["date", "term"], columns="metric", values="value")
+    assert np.allclose(wide["mention_share"], wide["mentions"] / wide.index.get_level_values("date").map(want))
+    sent = len(fake.log)
+    with Store(db) as store:
+        again = fetch_reddit_counts(("wallstreetbets", "stocks"), START, END, session=fake, politeness=polite,
+                                    store=store)
+    assert len(fake.log) == sent and again.attrs["reddit"]["answers_cached"] == 4  # settled answers are kept
+
+
+def test_paging_that_misses_items_is_caught_by_the_counts():
+    from tests.test_reddit import CORPUS, END, START
+
+    from attention.collectors.reddit import collect_reddit
+    from attention.errors import TruncatedListingWarning
+
+    class Hiding(FakeArcticShift):
+        """Search drops r/stocks comments of the first day from its pages; the aggregation still counts them.
+
+        A page that comes back short ends the paging early, so later days are short too.
+        """
+
+        def _answer(self, path, params):
+            response = super()._answer(path, params)
+            if path == "/api/comments/search" and params.get("subreddit") == "stocks":
+                body = json.loads(response._content)
+                body["data"] = [r for r in body["data"] if r["created_utc"] >= START.timestamp() + 86400]
+                response._content = json.dumps(body).encode()
+            return response
+
+    fake = Hiding(CORPUS)
+    with pytest.warns(TruncatedListingWarning, match=r"paging read fewer items than its aggregation counts on "
+                                                     r"3 day\(s\) \(2024-03-04: 350 of 498, "):
+        frame = collect_reddit(None, ("wallstreetbets", "stocks"), START, END, session=fake, totals=True,
+                               politeness=Politeness(pace=0.0, sleep=fake.sleep))
+    assert list(frame.attrs["reddit"]["coverage"]["days_short"]) == ["2024-03-04", "2024-03-05", "2024-03-06"]
+
+
+def test_a_malformed_aggregation_answer_is_never_stored(tmp_path):
+    from tests.test_reddit import END, START
+
+    from attention.collectors.reddit import fetch_reddit_counts
+    from attention.errors import UpstreamFormatError
+    from attention.store import Store
+
+    class Bad:
+        def __init__(self, body):
+            self.body, self.calls = body, 0
+
+        def get(self, url, params=None, timeout=None):
+            self.calls += 1
+            return _ok(self.body)
+
+    with Store(tmp_path / "s.sqlite") as store:
+        bad = Bad({"data": [{"created_utc": "2024-03-04T00:00:00.000Z", "count": "many"}]})
+        with pytest.raises(UpstreamFormatError, match="expected buckets with created_utc and a count"):
+            fetch_reddit_counts("stocks", START, END, kinds="post", session=bad, store=store,
+                                politeness=Politeness(pace=0.0))
+        good = Bad({"data": [{"created_utc": "2024-03-04T00:00:00.000Z", "count": 7}]})
+        counts = fetch_reddit_counts("stocks", START, END, kinds="post", session=good, store=store,
+                                     politeness=Politeness(pace=0.0))
+    assert good.calls == 1 and counts["items"].tolist() == [7, 0, 0]
+    from attention import DataError
+    with pytest.raises(DataError, match=r"^totals: needs backend='arctic_shift'"):
+        from attention.collectors.reddit import collect_reddit
+        collect_reddit(None, "stocks", START, END, backend="praw", totals=True)

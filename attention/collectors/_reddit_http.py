@@ -18,6 +18,8 @@ import configparser
 import json
 import logging
 
+import pandas as pd
+
 from ..errors import (
     AuthenticationError,
     CollectorError,
@@ -34,6 +36,8 @@ SOURCE = "reddit"
 ARCTIC_SHIFT_URL = "https://arctic-shift.photon-reddit.com"
 #: Search endpoints of the Arctic Shift API (``api/README.md`` of ArthurHeitmann/arctic_shift).
 ENDPOINTS = {"post": "/api/posts/search", "comment": "/api/comments/search"}
+#: Aggregation endpoints: counts per time bucket for the same filters as the search endpoints.
+AGGREGATE_ENDPOINTS = {"post": "/api/posts/search/aggregate", "comment": "/api/comments/search/aggregate"}
 
 #: Arctic Shift's docs: "a couple requests per second" is fine; one a second plus jitter stays well below.
 ARCTIC_SHIFT_POLITENESS = Politeness(pace=1.0, jitter=0.5, max_retries=5, backoff=5.0, max_wait=600.0)
@@ -112,6 +116,16 @@ class ArcticShiftHttp:
         """
         return self.http.request("get", self.base_url + ENDPOINTS[kind], params=params).text
 
+    def aggregate(self, kind: str, params: dict) -> str:
+        """The raw text of one aggregation answer (``{"data": [{"created_utc": ..., "count": n}, ...]}``).
+
+        Raises
+        ------
+        QueryTimeout, ConnectionFailedError, RateLimitError, CollectorError, UpstreamFormatError
+            As :meth:`search`.
+        """
+        return self.http.request("get", self.base_url + AGGREGATE_ENDPOINTS[kind], params=params).text
+
 
 def _is_timeout(error: str) -> bool:
     low = error.lower()
@@ -129,6 +143,33 @@ def check_page(text: str, progress: str = "") -> list:
         raise UpstreamFormatError(f"Arctic Shift: expected {{'data': [...]}}, got {str(text)[:80]!r}; {progress}",
                                   source=SOURCE)
     return body["data"]
+
+
+def check_buckets(text: str, progress: str = "") -> list[tuple[int, int]]:
+    """(UTC epoch second of the bucket start, count) pairs of an aggregation answer, checked.
+
+    The API's README does not show the answer's shape; buckets carry the
+    bucket start in ``created_utc`` (an ISO 8601 string, or epoch seconds or
+    milliseconds) and a non-negative integer ``count``. Anything else raises
+    UpstreamFormatError, so a malformed answer is never stored as good.
+    """
+    buckets = []
+    for bucket in check_page(text, progress):
+        stamp = bucket.get("created_utc") if isinstance(bucket, dict) else None
+        count = bucket.get("count") if isinstance(bucket, dict) else None
+        try:
+            if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
+                seconds = int(stamp // 1000 if stamp > 1e11 else stamp)
+            else:  # pandas reads a naive stamp as UTC, an ISO "...Z" stamp as the UTC instant it is
+                seconds = int(pd.Timestamp(stamp).timestamp())
+            if isinstance(count, bool) or int(count) != count or count < 0:
+                raise ValueError(count)
+        except (TypeError, ValueError) as exc:
+            raise UpstreamFormatError(
+                f"Arctic Shift aggregation: expected buckets with created_utc and a count, got {bucket!r:.80}; "
+                f"{progress}", source=SOURCE) from exc
+        buckets.append((seconds, int(count)))
+    return buckets
 
 
 # ---------------------------------------------------------------- Reddit through praw

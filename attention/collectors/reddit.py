@@ -42,15 +42,17 @@ import pandas as pd
 
 from .._validate import utc_day
 from ..errors import CollectorError, DataError, QueryTimeout, TruncatedListingWarning, UpstreamFormatError
+from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme, get_theme
-from ._http import Politeness
-from ._reddit_http import ENDPOINTS, ArcticShiftHttp, RedditApi, check_page, make_reddit
+from ._http import Politeness, answer
+from ._reddit_http import ENDPOINTS, ArcticShiftHttp, RedditApi, check_buckets, check_page, make_reddit
 from .reddit_items import ItemLedger, aggregate_items, clean_text, items_frame
 
 __all__ = [
     "BACKENDS",
     "DEFAULT_SUBREDDITS",
     "collect_reddit",
+    "fetch_reddit_counts",
     "fetch_reddit_items",
     "search_queries",
     "search_terms",
@@ -283,6 +285,100 @@ def fetch_reddit_items(
             store.close()
 
 
+def fetch_reddit_counts(
+    subreddits=DEFAULT_SUBREDDITS,
+    start=None,
+    end=None,
+    *,
+    kinds=KINDS,
+    store=None,
+    session=None,
+    politeness: Politeness | None = None,
+) -> pd.DataFrame:
+    """How many posts and comments each subreddit had per UTC day, in one request per subreddit and kind.
+
+    Arctic Shift's aggregation endpoints (``/api/{posts,comments}/search/aggregate``
+    with ``aggregate=created_utc&frequency=day``) count every item of a
+    subreddit per day without paging through them: the denominator for a
+    theme's share of a subreddit's attention, and a check that paging read
+    everything (:func:`collect_reddit` with ``totals=True`` does both).
+
+    Parameters
+    ----------
+    subreddits, start, end, kinds, session, politeness
+        As :func:`fetch_reddit_items`.
+    store : Store, str or Path, optional
+        Answers whose days have all settled (older than 36 hours) are kept
+        and not asked again; an answer that is not a list of day buckets is
+        never stored as good.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``date`` (UTC day), ``subreddit``, ``kind``, ``items``; a day
+        the API reports no bucket for is 0 (the aggregation counts every item,
+        so a missing bucket is a day without items). ``frame.attrs["reddit"]``
+        records the requests sent and answers read from the store.
+
+    Raises
+    ------
+    DataError, ConnectionFailedError, RateLimitError, CollectorError, UpstreamFormatError
+        As :func:`fetch_reddit_items`; ``QueryTimeout`` when the API times out
+        on a range (ask for fewer days).
+
+    Examples
+    --------
+    >>> from attention.testing import FakeArcticShift
+    >>> fake = FakeArcticShift({"post": [{"id": "a", "created_utc": 1719800000, "subreddit": "stocks"},
+    ...                                  {"id": "b", "created_utc": 1719803600, "subreddit": "stocks"}],
+    ...                         "comment": []})
+    >>> counts = fetch_reddit_counts("stocks", "2024-07-01", "2024-07-02", kinds="post", session=fake)
+    >>> counts["items"].tolist(), counts.attrs["reddit"]["requests"]
+    ([2, 0], 1)
+    """
+    sel = _Selection(None, subreddits, start, end, "arctic_shift", kinds, politeness)
+    store, own_store = _open_store(store)
+    http = ArcticShiftHttp(session, politeness)
+    cached = 0
+    rows = []
+    days = pd.date_range(sel.start, sel.end, freq="D")
+    settled = sel.end_ts <= time.time() - SETTLE_SECONDS
+    try:
+        for subreddit in sel.subreddits:
+            for kind in sel.kinds:
+                counts = dict.fromkeys(days, 0)
+                for lo, hi in _year_chunks(sel.start_ts, sel.end_ts):
+                    params = {"subreddit": subreddit, "aggregate": "created_utc", "frequency": "day",
+                              "after": lo - 1, "before": hi, "limit": ""}
+                    request = {"backend": "arctic_shift", "endpoint": "aggregate", "kind": kind, "params": params}
+                    http.progress = f"daily counts of r/{subreddit} {kind}s from {_utc(lo)}"
+                    buckets, from_store = answer(
+                        store if settled else None, _key(**request), fetch=lambda k=kind, p=params: http.aggregate(k, p),
+                        validate=lambda text: check_buckets(text, http.progress), source=SOURCE, name="Arctic Shift",
+                        request=request)
+                    cached += from_store
+                    for second, count in buckets:
+                        day = pd.Timestamp(second, unit="s").normalize()
+                        if day in counts and lo <= second < hi:
+                            counts[day] += count
+                rows += [{"date": d.tz_localize("UTC"), "subreddit": subreddit, "kind": kind, "items": n}
+                         for d, n in counts.items()]
+    finally:
+        if own_store:
+            store.close()
+    frame = pd.DataFrame(rows, columns=["date", "subreddit", "kind", "items"]).astype({"items": "int64"})
+    frame.attrs["reddit"] = {**sel.describe(), "requests": http.sent, "answers_cached": cached,
+                             "settled": bool(settled)}
+    return frame
+
+
+def _year_chunks(start_ts: int, end_ts: int, days: int = 365):
+    """[lo, hi) pieces of at most a year: busy subreddits time out on longer aggregations."""
+    step = days * 86400
+    for lo in range(start_ts, end_ts, step):
+        yield lo, min(lo + step, end_ts)
+
+
 def collect_reddit(
     terms=None,
     subreddits=DEFAULT_SUBREDDITS,
@@ -300,6 +396,7 @@ def collect_reddit(
     kinds=KINDS,
     progress: bool = False,
     scorer=None,
+    totals: bool = False,
 ) -> pd.DataFrame:
     """Daily Reddit attention to themes: mentions, authors, score and sentiment.
 
@@ -311,6 +408,12 @@ def collect_reddit(
     scorer : SentimentScorer, optional
         Scores the mentioning texts; defaults to the finance-aware
         :class:`attention.sentiment.SentimentScorer`.
+    totals : bool
+        Arctic Shift only: also ask the aggregation endpoints how many items
+        the subreddits had each day (:func:`fetch_reddit_counts`, one request
+        per subreddit and kind), add the metric ``mention_share`` (mentions
+        / all items of the selected subreddits that day) and check that
+        paging read every counted item (``frame.attrs["reddit"]["coverage"]``).
 
     Returns
     -------
@@ -330,10 +433,15 @@ def collect_reddit(
     Warns
     -----
     TruncatedListingWarning
-        praw: a listing ended before reaching ``start``.
+        praw: a listing ended before reaching ``start``. With ``totals``: a
+        day on which paging read fewer items than the aggregation counts.
+    DroppedItemsWarning
+        When items were dropped for a reason that loses information.
     """
     sel = _Selection(terms, subreddits, start, end, backend, kinds, politeness)
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
+    if totals and sel.backend != "arctic_shift":
+        raise DataError(f"totals: needs backend='arctic_shift' (backend is {sel.backend!r})")
     store, own_store = _open_store(store)
     try:
         items = _fetch(sel, store=store, session=session, politeness=politeness, client_id=client_id,
@@ -341,6 +449,10 @@ def collect_reddit(
         meta = dict(items.attrs.get("reddit", {}))
         frame = aggregate_items(items, sel.themes, scorer=scorer)
         meta["items"] = len(items)
+        if totals:
+            counts = fetch_reddit_counts(sel.subreddits, sel.start, sel.end, kinds=sel.kinds, store=store,
+                                         session=session, politeness=politeness)
+            frame, meta["coverage"] = _with_totals(frame, items, counts)
         if store is not None:
             run = "reddit:" + _key(backend=sel.backend, subreddits=[s.lower() for s in sel.subreddits],
                                    kinds=sel.kinds, start=meta["start"], end=meta["end"],
@@ -352,6 +464,25 @@ def collect_reddit(
             store.close()
     frame.attrs["reddit"] = meta
     return frame
+
+
+def _with_totals(frame: pd.DataFrame, items: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Add ``mention_share`` per theme and day; compare the items paged with the items counted per day."""
+    counted = counts.groupby("date")["items"].sum()
+    paged = items["created"].dt.floor("D").value_counts().reindex(counted.index, fill_value=0)
+    short = counted[paged < counted]
+    coverage = {"paged": int(paged.sum()), "counted": int(counted.sum()),
+                "days_short": {f"{d:%Y-%m-%d}": [int(paged[d]), int(n)] for d, n in short.items()}}
+    if len(short):
+        worst = ", ".join(f"{d}: {p} of {n}" for d, (p, n) in list(coverage["days_short"].items())[:5])
+        warnings.warn(f"Arctic Shift: paging read fewer items than its aggregation counts on {len(short)} day(s) "
+                      f"({worst}); mentions on those days are undercounted.", TruncatedListingWarning, stacklevel=3)
+    mentions = frame[frame["metric"] == "mentions"].copy()
+    # A day the aggregation has not counted yet gives no share (NaN), never an infinite one.
+    mentions["value"] = mentions["value"] / mentions["date"].map(counted.where(counted > 0)).to_numpy(float)
+    mentions["metric"] = "mention_share"
+    out = validate_observations(pd.concat([frame, mentions], ignore_index=True)) if len(mentions) else frame
+    return out, coverage
 
 
 def _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session) -> None:
