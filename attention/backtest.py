@@ -27,7 +27,7 @@ __all__ = ["PREIS2013_PUBLISHED", "BacktestResult", "preis2013", "preis_strategy
 PREIS2013_PUBLISHED = {"strategy": 3.26, "buy_and_hold": 0.16, "price_rule": 0.33}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class BacktestResult(ResultMixin):
     """A weekly long/short strategy driven by attention, against two baselines.
 

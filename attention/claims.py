@@ -27,7 +27,7 @@ from .errors import DataError
 __all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ClaimResult(ResultMixin):
     """One claim, the number that settles it, and the evidence behind it.
 
@@ -576,7 +576,7 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ClaimsTable(ResultMixin):
     """Several claims side by side: verdict, claim, the number, the finding."""
 
