@@ -73,6 +73,14 @@ def naive_utc(x):
     return x
 
 
+def _spans(series: dict) -> str:
+    """Where each series has data, for messages about dates that do not meet."""
+    return "; ".join(
+        f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
+        for k, s in series.items()
+    )
+
+
 def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.DataFrame:
     """Inner-join named series on their dates, drop rows with any NaN, check length.
 
@@ -83,10 +91,7 @@ def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.Da
     frame = pd.concat(series, axis=1, join="inner").dropna()
     if len(frame) < min_obs:
         names = ", ".join(series)
-        spans = "; ".join(
-            f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
-            for k, s in series.items()
-        )
+        spans = _spans(series)
         raise DataError(
             f"{names}: only {len(frame)} dates have every series present, need at least {min_obs}"
             f"{' ' + why if why else ''}. Check that the indexes share dates and frequency ({spans})."
@@ -158,10 +163,7 @@ def checked_panel(series: dict, *, min_obs: int, why: str = "") -> tuple[pd.Data
     full = pd.concat(clean, axis=1, join="inner")
     ok = full.notna().all(axis=1).to_numpy()
     if ok.sum() < min_obs:
-        spans = "; ".join(
-            f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
-            for k, s in clean.items()
-        )
+        spans = _spans(clean)
         raise DataError(
             f"{keys}: only {int(ok.sum())} dates have every series present, need at least {min_obs}"
             f"{' ' + why if why else ''}. Lower the lags or use a longer sample; if the spans overlap, check "

@@ -54,6 +54,9 @@ class ClaimResult(ResultMixin):
     series: pd.DataFrame
     verdict: str = ""
 
+    def _key_numbers(self) -> dict:
+        return {"claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict}
+
     def summary(self) -> str:
         import textwrap
 
@@ -581,6 +584,9 @@ class ClaimsTable(ResultMixin):
     """Several claims side by side: verdict, claim, the number, the finding."""
 
     claims: tuple
+
+    def _key_numbers(self) -> dict:
+        return {"claims": len(self.claims), "verdicts": tuple(c.verdict for c in self.claims)}
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(

@@ -72,6 +72,10 @@ class DemoResult(ResultMixin):
     backtest: BacktestResult
     notes: tuple
 
+    def _key_numbers(self) -> dict:
+        return {"claims": len(self.claims), "loops": len(self.screen.table),
+                "supported": int(self.screen.table["supported"].sum()), "backtest": self.backtest.total_return}
+
     def results(self) -> dict:
         """Title -> result, in reading order (what the report renders)."""
         out = {"The article's claims": ClaimsTable(self.claims)}

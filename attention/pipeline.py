@@ -50,6 +50,11 @@ class PipelineResult(ResultMixin):
     notes: tuple
     report: Path | None = field(default=None)
 
+    def _key_numbers(self) -> dict:
+        supported = int(self.screen["supported"].sum()) if "supported" in self.screen else 0
+        return {"observations": len(self.observations), "loops": len(self.loops), "supported": supported,
+                "claims": len(self.claims)}
+
     def to_frame(self) -> pd.DataFrame:
         return self.screen.copy()
 

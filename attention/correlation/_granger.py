@@ -58,6 +58,11 @@ class GrangerResult(ResultMixin):
         """The lag with the smallest p-value."""
         return int(self.table["p_value"].idxmin())
 
+    def _key_numbers(self) -> dict:
+        best = self.table.loc[self.best_lag]
+        return {"cause": self.cause, "effect": self.effect, "best_lag": self.best_lag,
+                "F": best["F"], "p_holm": best["p_holm"], "n": int(best["n_obs"])}
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 

@@ -128,6 +128,10 @@ class FeedbackLoopResult(ResultMixin):
             f"{len(failing)} of 3 links fail - {', '.join(failing)}."
         )
 
+    def _key_numbers(self) -> dict:
+        return {"p_loop": self.p_loop, "supported": self.supported, "n": int(self.links["n"].iloc[0]),
+                "surrogate": self.surrogate, "n_surrogates": self.n_surrogates}
+
     def to_frame(self) -> pd.DataFrame:
         return self.links.copy()
 

@@ -37,6 +37,10 @@ class RollingStabilityResult(ResultMixin):
     names: dict = field(repr=False)
     signs: tuple = (1, 1, 1)
 
+    def _key_numbers(self) -> dict:
+        windows = int(self.table["end"].nunique()) if len(self.table) else 0
+        return {"window": self.window, "step": self.step, "windows": windows}
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 

@@ -73,6 +73,10 @@ class RotationResult(ResultMixin):
             "neither": f"Neither direction is supported between {share!r} and {rel!r} {tail}.",
         }[self.direction]
 
+    def _key_numbers(self) -> dict:
+        p1, p2 = self.links["p_holm"]
+        return {"direction": self.direction, "p_leads": p1, "p_follows": p2, "n": int(self.links["n"].iloc[0])}
+
     def to_frame(self) -> pd.DataFrame:
         return self.links.copy()
 

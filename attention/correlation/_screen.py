@@ -30,6 +30,9 @@ class LoopScreen(ResultMixin):
 
     table: pd.DataFrame
 
+    def _key_numbers(self) -> dict:
+        return {"loops": len(self.table), "supported": int(self.table["supported"].sum())}
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 

@@ -145,6 +145,10 @@ class CrossCorrelationResult(ResultMixin):
         """Lags whose Holm-adjusted p-value is below 0.05."""
         return [int(k) for k in self.table.index[self.table["p_holm"] < 0.05]]
 
+    def _key_numbers(self) -> dict:
+        return {"x": self.x, "y": self.y, "n": self.n, "peak_lag": self.peak_lag,
+                "r": self.table["r"].loc[self.peak_lag], "prewhitened": self.prewhitened}
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 

@@ -113,6 +113,9 @@ class ImpulseResponseResult(ResultMixin):
     table: pd.DataFrame
     resid_corr: pd.DataFrame
 
+    def _key_numbers(self) -> dict:
+        return {"names": self.names, "orderings": len(self.orderings), "periods": self.periods, "bands": self.bands}
+
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 

@@ -62,6 +62,10 @@ class TodaYamamotoResult(ResultMixin):
     integration: pd.DataFrame = field(repr=False)
     lag_selection: pd.DataFrame = field(repr=False)
 
+    def _key_numbers(self) -> dict:
+        return {"cause": self.cause, "effect": self.effect, "p": self.p, "d_max": self.d_max,
+                "wald": self.wald, "p_value": self.p_value, "n_obs": self.n_obs}
+
     @property
     def rejects(self) -> bool:
         """Whether the null of no Granger causality is rejected at 5%."""

@@ -123,6 +123,9 @@ class VarResult(ResultMixin):
     data: pd.DataFrame = field(default=None, repr=False, compare=False)
     fitted: object = field(default=None, repr=False, compare=False)
 
+    def _key_numbers(self) -> dict:
+        return {"names": self.names, "p": self.p, "ic": self.ic, "n_obs": self.n_obs, "stable": self.stable}
+
     def to_frame(self) -> pd.DataFrame:
         return self.causality.copy()
 
