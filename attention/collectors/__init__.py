@@ -14,7 +14,8 @@ from .google_trends import (
     parse_google_trends,
 )
 from .google_trends_csv import read_google_trends_csv, read_google_trends_geo_csv, read_google_trends_related_csv
-from .reddit import collect_reddit, fetch_reddit_items
+from .reddit import collect_reddit, fetch_reddit_counts, fetch_reddit_items
+from .reddit_files import read_reddit_items
 
 __all__ = [
     "Politeness",
@@ -22,6 +23,7 @@ __all__ = [
     "collect_google_trends",
     "collect_reddit",
     "collect_related_queries",
+    "fetch_reddit_counts",
     "fetch_reddit_items",
     "parse_google_trends",
     "parse_ishares_holdings",
@@ -31,5 +33,6 @@ __all__ = [
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",
     "read_reddit_archives",
+    "read_reddit_items",
     "scan_archive",
 ]
