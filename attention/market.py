@@ -175,7 +175,7 @@ def _splits(so: pd.DataFrame, nv: pd.DataFrame, tolerance: float) -> pd.DataFram
 
 
 def etf_flows(shares_outstanding, nav=None, *, lag: int = 0, unit: str = "share", weekly: bool = False,
-              max_gap_days: int = 7, split_tolerance: float = 0.15):
+              total: bool = False, max_gap_days: int = 7, split_tolerance: float = 0.15):
     """Net creations and redemptions of ETF shares: money in (+) or out (-) of the funds.
 
     On each reporting day *t*, with ``S_t = SO_{t+lag}`` (see ``lag``)::
@@ -212,6 +212,11 @@ def etf_flows(shares_outstanding, nav=None, *, lag: int = 0, unit: str = "share"
         Sum the daily dollar flows over Google Trends weeks (Sunday to
         Saturday, labelled by the Sunday); ``share``/``percent`` then divide
         by the assets before the week's first flow.
+    total : bool, default False
+        Add the funds up: one Series of the money into all of them, as a
+        share of their combined assets (the funds that have a flow that day
+        or week). How a theme held through several ETFs (IWM and IJR) is
+        measured.
     max_gap_days : int, default 7
         Refuse consecutive dates of one ETF further apart than this: the
         change across a gap of missing dates is several days' flows under one
@@ -317,12 +322,17 @@ def etf_flows(shares_outstanding, nav=None, *, lag: int = 0, unit: str = "share"
             AttentionWarning,
             stacklevel=2,
         )
+    # Only the assets of funds with a flow on the day count in its denominator.
+    prior = prior.where(dollars.notna())
+    if total:
+        name = "+".join(str(c) for c in dollars.columns)
+        dollars = dollars.sum(axis=1, min_count=1).to_frame(name)
+        prior = prior.sum(axis=1, min_count=1).to_frame(name)
     if weekly:
-        base = to_google_weeks(prior.where(dollars.notna()), "first")
+        prior = to_google_weeks(prior, "first")
         dollars = to_google_weeks(dollars, "sum")
-        prior = base
     flows = dollars if unit == "dollars" else dollars / prior * (100.0 if unit == "percent" else 1.0)
-    out = _like(template, flows)
+    out = flows.iloc[:, 0] if total else _like(template, flows)
     out.attrs["splits"] = splits
     per = {"share": "share of prior assets", "percent": "% of prior assets", "dollars": "dollars"}[unit]
     out.attrs["flow_measure"] = (f"net creations (change in shares outstanding x NAV), {per}, "

@@ -34,6 +34,7 @@ __all__ = [
     "FakeArcticShift",
     "FakeGoogleTrends",
     "FakeIShares",
+    "FakeIssuers",
     "FakeResponse",
     "FakeSPDR",
     "ReplaySession",
@@ -722,3 +723,26 @@ class FakeIShares(_FakeIssuer):
             return FakeResponse(404, "<html><body>Page not found</body></html>", {"Content-Type": "text/html"}, {}, url)
         body = self.holdings_csv(ticker, pd.Timestamp(query["asOfDate"]))
         return FakeResponse(200, body, {"Content-Type": "text/csv; charset=utf-8"}, {}, url)
+
+
+class FakeIssuers:
+    """Both issuer fakes behind one session, routed by host (ssga.com, ishares.com).
+
+    Pass it as ``etf_session=`` to :func:`attention.run`, which collects
+    SPDR and iShares funds through one transport. ``history`` is shared by
+    both (default: :func:`latent_shares` of the default themes' flow ETFs).
+    """
+
+    def __init__(self, history=None, **options):
+        if history is None:
+            history = latent_shares(("IWM", "IJR", "XLK", "XLC", "XLY", "SPY", "IVV"), "2022-01-03", "2026-02-27")
+        self.spdr = FakeSPDR(history, **{k: v for k, v in options.items() if k in ("quota", "retry_after")})
+        self.ishares = FakeIShares(history, **options)
+
+    @property
+    def requests(self) -> int:
+        return self.spdr.requests + self.ishares.requests
+
+    def get(self, url, params=None, **kwargs) -> FakeResponse:
+        fake = self.spdr if "ssga.com" in urlparse(url).netloc else self.ishares
+        return fake.get(url, params=params, **kwargs)

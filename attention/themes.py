@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 
 from .errors import DataError
 
-__all__ = ["DEFAULT_THEMES", "Theme", "get_theme"]
+__all__ = [
+    "AI_FLOW_ETFS",
+    "DEFAULT_THEMES",
+    "LARGE_CAP_FLOW_ETFS",
+    "MAGNIFICENT_SEVEN_FLOW_ETFS",
+    "SMALL_CAP_FLOW_ETFS",
+    "Theme",
+    "get_theme",
+]
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,10 @@ class Theme:
         The instrument whose returns and flows stand for the theme.
     benchmark : str, optional
         The instrument the theme is compared against (relative returns).
+    flow_etfs : sequence of str, optional
+        ETFs whose net creations stand for money flowing into the theme
+        (see :func:`attention.etf_flows`); funds with an issuer collector
+        are collected by :func:`attention.run`.
 
     Raises
     ------
@@ -53,6 +65,7 @@ class Theme:
     reddit_patterns: tuple[str, ...] = ()
     ticker: str | None = None
     benchmark: str | None = None
+    flow_etfs: tuple[str, ...] = ()
     _regex: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -73,6 +86,9 @@ class Theme:
         except re.error as exc:
             raise DataError(f"reddit_patterns: invalid regular expression ({exc})") from None
         object.__setattr__(self, "_regex", regex)
+        if isinstance(self.flow_etfs, str) or any(not isinstance(t, str) or not t.strip() for t in self.flow_etfs):
+            raise DataError(f"flow_etfs: expected a list of tickers, got {self.flow_etfs!r}")
+        object.__setattr__(self, "flow_etfs", tuple(t.strip().upper() for t in self.flow_etfs))
 
     def mentions(self, text: str) -> bool:
         """Whether ``text`` mentions the theme."""
@@ -82,6 +98,16 @@ class Theme:
         """How many times ``text`` mentions the theme."""
         return len(self._regex.findall(text or ""))
 
+
+#: Small caps: iShares Russell 2000 (IWM) and Core S&P Small-Cap (IJR).
+SMALL_CAP_FLOW_ETFS = ("IWM", "IJR")
+#: Large caps: SPDR S&P 500 (SPY) and iShares Core S&P 500 (IVV), for a large-cap theme of your own.
+LARGE_CAP_FLOW_ETFS = ("SPY", "IVV")
+#: AI stocks: the Technology Select Sector SPDR (XLK) holds the chip and software makers the AI trade is about.
+AI_FLOW_ETFS = ("XLK",)
+#: The Magnificent Seven sit in three Select Sector SPDRs: Apple, Microsoft and Nvidia in XLK, Alphabet and
+#: Meta in XLC (communication services), Amazon and Tesla in XLY (consumer discretionary).
+MAGNIFICENT_SEVEN_FLOW_ETFS = ("XLK", "XLC", "XLY")
 
 #: The three themes of the January 2026 small-cap story: small caps, AI stocks, the Magnificent Seven.
 DEFAULT_THEMES: tuple[Theme, ...] = (
@@ -98,6 +124,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         ),
         ticker="IWM",
         benchmark="SPY",
+        flow_etfs=SMALL_CAP_FLOW_ETFS,
     ),
     Theme(
         "AI stocks",
@@ -105,6 +132,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         reddit_patterns=(r"AI (?:stocks?|trade|names|bubble)", r"artificial intelligence stocks?"),
         ticker="QQQ",
         benchmark="SPY",
+        flow_etfs=AI_FLOW_ETFS,
     ),
     Theme(
         "Magnificent Seven",
@@ -112,6 +140,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         reddit_patterns=(r"magnificent (?:seven|7)", r"mag ?7", r"mag seven", r"magnificent 7"),
         ticker="QQQ",
         benchmark="SPY",
+        flow_etfs=MAGNIFICENT_SEVEN_FLOW_ETFS,
     ),
 )
 

@@ -19,12 +19,12 @@ import json
 import pandas as pd
 
 from ..._validate import utc_day
-from ...errors import DataError
+from ...errors import DataError, UpstreamFormatError
 from ...schema import validate_observations
 from .._http import HttpClient, Politeness
 from ._calendar import trading_days
-from ._table import SOURCE, empty_shares
-from .ishares import ISHARES_PRODUCTS, holdings_url, parse_ishares_holdings
+from ._table import SOURCE, empty_shares, tidy_shares
+from .ishares import ISHARES_PRODUCTS, holdings_record, holdings_url
 from .spdr import SPDR_TICKERS, navhist_url, parse_spdr_navhist
 
 __all__ = ["ISSUERS", "collect_etf_shares"]
@@ -95,31 +95,32 @@ class _Run:
         self._tick()
         return frame
 
-    def ishares(self, ticker: str, day: pd.Timestamp) -> pd.DataFrame:
+    def ishares(self, ticker: str, day: pd.Timestamp) -> dict | None:
+        """One day's record (date, shares), or None for a day without holdings."""
         key = f"{SOURCE}:ishares:{ticker}:{day:%Y%m%d}"
 
-        def check(body: str) -> pd.DataFrame:
-            return parse_ishares_holdings(body, ticker=ticker, date=day)
+        def check(body: str) -> dict | None:
+            return holdings_record(body, ticker=ticker, date=day)
 
         hit = self.store.get_response(key) if self.store is not None else None
         if hit is not None:
             self.cached += 1
-            frame = check(hit["body"])
+            record = check(hit["body"])
         else:
             self._note()
             url = holdings_url(ticker, day)
             body = self.http.request("get", url).text
             self.fetched += 1
             request = {"issuer": "ishares", "ticker": ticker, "date": f"{day:%Y-%m-%d}", "url": url}
-            frame = (check(body) if self.store is None else
-                     self.store.put_response(key, source=SOURCE, request=request, status=200, body=body,
-                                             validate=check))
+            record = (check(body) if self.store is None else
+                      self.store.put_response(key, source=SOURCE, request=request, status=200, body=body,
+                                              validate=check))
         # No holdings that day (a closure the calendar does not know), or another day's file: not this day's data.
-        if frame.empty or frame["date"].iloc[0].tz_convert(None) != day:
+        if record is None or record["date"] != day:
             self.skipped += 1
-            frame = empty_shares()
+            record = None
         self._tick()
-        return frame
+        return record
 
 
 def collect_etf_shares(tickers, start=None, end=None, *, store=None, session=None,
@@ -205,7 +206,11 @@ def collect_etf_shares(tickers, start=None, end=None, *, store=None, session=Non
                 frames.append(run.spdr(ticker, end))
             else:
                 http.name = "iShares"
-                frames += [run.ishares(ticker, day) for day in days]
+                records = [r for r in (run.ishares(ticker, day) for day in days) if r is not None]
+                if records:
+                    table = pd.DataFrame(records).drop(columns="ticker")
+                    frames.append(tidy_shares(table, ticker=ticker, error=UpstreamFormatError,
+                                              what=f"iShares {ticker} holdings {start:%Y-%m-%d}..{end:%Y-%m-%d}"))
         frame = pd.concat(frames, ignore_index=True) if frames else empty_shares()
         naive = frame["date"].dt.tz_convert(None)
         frame = validate_observations(frame[(naive >= start) & (naive <= end)])

@@ -108,6 +108,19 @@ def parse_ishares_holdings(text, *, ticker: str | None = None, date=None) -> pd.
     >>> frame["metric"].tolist(), f"{frame['date'].iloc[0]:%Y-%m-%d}"
     (['shares_outstanding'], '2026-01-16')
     """
+    record = holdings_record(text, ticker=ticker, date=date)
+    if record is None:
+        return empty_shares()
+    label = record.pop("ticker")
+    return tidy_shares(pd.DataFrame([record]), ticker=label, what=_name(label, record["date"]), error=UpstreamFormatError)
+
+
+def holdings_record(text, *, ticker: str | None = None, date=None) -> dict | None:
+    """The header block's day, shares and (older files) net assets, checked; None for a day without holdings.
+
+    The collector's per-day parser: :func:`parse_ishares_holdings` without
+    building a frame for each day. Raises as it does.
+    """
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8-sig", errors="replace")
     what = _name(ticker, date)
@@ -126,17 +139,18 @@ def parse_ishares_holdings(text, *, ticker: str | None = None, date=None) -> pd.
         )
     as_of = block["Fund Holdings as of"]
     if as_of in ("", "-"):
-        return empty_shares()
+        return None
     day = pd.to_datetime(as_of, format="%b %d, %Y", errors="coerce")
     if pd.isna(day):
         raise UpstreamFormatError(f"{what}: field 'Fund Holdings as of' holds {as_of!r}, not a date like 'May 05, 2026'")
     if "Shares Outstanding" not in block:
         raise UpstreamFormatError(f"{what}: no 'Shares Outstanding' line in the header block (lines seen: {list(block)})")
     shares = to_number(block["Shares Outstanding"])
-    if pd.isna(shares):
-        raise UpstreamFormatError(f"{what}: field 'Shares Outstanding' holds {block['Shares Outstanding']!r}")
-    table = {"date": [day], "shares_outstanding": [shares]}
+    if not shares > 0:
+        raise UpstreamFormatError(f"{what}: field 'Shares Outstanding' holds {block['Shares Outstanding']!r}, "
+                                  "not a positive number")
+    record = {"ticker": (ticker or block.get("fund", "")).upper() or "ISHARES", "date": day,
+              "shares_outstanding": shares}
     if "Total Net Assets" in block:
-        table["total_net_assets"] = [to_number(block["Total Net Assets"])]
-    label = (ticker or block.get("fund", "")).upper() or "ISHARES"
-    return tidy_shares(pd.DataFrame(table), ticker=label, what=_name(label, day), error=UpstreamFormatError)
+        record["total_net_assets"] = to_number(block["Total Net Assets"])
+    return record
