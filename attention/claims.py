@@ -24,7 +24,7 @@ from ._results import ResultMixin, new_axes
 from ._validate import align, as_series
 from .errors import DataError
 
-__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
+__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "SECTOR_FUNDS", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -515,22 +515,69 @@ def _claim_leadership(both, sn, gn, n_sim, rng, min_months=6) -> ClaimResult:
                        SUPPORTED if ok else NOT_SUPPORTED)
 
 
-def _claim_sectors() -> ClaimResult:
-    return ClaimResult(
-        ARTICLE_CLAIMS["sectors_eps"],
-        float("nan"),
-        "",
-        "Not checkable with the shipped data: they hold index and ETF prices, not sector returns or earnings"
-        " estimates. Sector ETF prices (e.g. XLK, XLB, XLI from yfinance) would check the first part; consensus"
-        " EPS estimates for Russell 2000 members (FactSet, LSEG I/B/E/S) the second.",
-        {"data_needed": "sector ETF prices; analysts' EPS estimates"},
-        pd.DataFrame(),
-        NOT_CHECKABLE,
+#: State Street's Select Sector SPDR funds, one per S&P 500 sector.
+SECTOR_FUNDS = {"XLB": "materials", "XLC": "communication services", "XLE": "energy", "XLF": "financials",
+                "XLI": "industrials", "XLK": "technology", "XLP": "consumer staples", "XLRE": "real estate",
+                "XLU": "utilities", "XLV": "health care", "XLY": "consumer discretionary"}
+
+
+def _sector_values(sectors) -> tuple[pd.DataFrame, str]:
+    """Sector funds' NAVs (from ETF shares observations) or prices (a wide frame), and what they are."""
+    if isinstance(sectors, pd.DataFrame) and "metric" in sectors.columns:
+        from .schema import to_wide
+
+        wide = to_wide(sectors[sectors["metric"] == "nav"], metric="nav", source="etf_shares")
+        wide.index = wide.index.tz_convert(None)
+        return wide, "NAVs from State Street's SPDR NAV-history files"
+    if isinstance(sectors, pd.DataFrame) and isinstance(sectors.columns, pd.MultiIndex):
+        return sectors["Close"], "closing prices passed in"
+    if isinstance(sectors, pd.DataFrame):
+        return sectors, "values passed in"
+    raise DataError("sectors: expected ETF shares observations with NAV (collect_etf_shares of the sector SPDRs) "
+                    f"or a DataFrame of sector fund prices, got {type(sectors).__name__}")
+
+
+def _claim_sectors(sectors=None, as_of=None) -> ClaimResult:
+    if sectors is None:
+        return ClaimResult(
+            ARTICLE_CLAIMS["sectors_eps"],
+            float("nan"),
+            "",
+            "Not checkable with the shipped data: they hold index and ETF prices, not sector returns or earnings"
+            " estimates. The SPDR sector funds' NAVs (collect_etf_shares of XLB ... XLY, or run()) check the first"
+            " part; consensus EPS estimates for Russell 2000 members (FactSet, LSEG I/B/E/S) the second.",
+            {"data_needed": "sector fund NAVs or prices; analysts' EPS estimates"},
+            pd.DataFrame(),
+            NOT_CHECKABLE,
+        )
+    values, data = _sector_values(sectors)
+    funds = [t for t in SECTOR_FUNDS if t in values.columns and values[t].notna().any()]
+    missing = [t for t in ("XLK", "XLB", "XLI") if t not in funds]
+    if missing or len(funds) < 5:
+        raise DataError(f"sectors: need XLK, XLB, XLI and at least five sector funds, have {funds}")
+    end = _timestamp(as_of)
+    values = values[funds].loc[:end]
+    prior = values.loc[: pd.Timestamp(end.year - 1, 12, 31)].dropna(how="all")
+    if prior.empty or values.index[-1] < end - pd.Timedelta(days=7):
+        raise DataError(f"sectors: values must cover the last close of {end.year - 1} and reach {end:%Y-%m-%d}")
+    ytd = (values.ffill().iloc[-1] / prior.ffill().iloc[-1] - 1).sort_values(ascending=False)
+    ranked = [f"{t} ({SECTOR_FUNDS[t]}) {ytd[t]:+.2%}" for t in ytd.index]
+    ok = ytd.index[-1] == "XLK" and set(ytd.index[:2]) == {"XLB", "XLI"}
+    finding = (
+        f"Year to date to {values.index[-1]:%Y-%m-%d} ({data}; price returns, distributions not added back):"
+        f" {', '.join(ranked)}. Tech is {'the worst' if ytd.index[-1] == 'XLK' else 'not the worst'} of"
+        f" {len(ytd)} sectors and the leaders are {ytd.index[0]} and {ytd.index[1]}. The EPS part (61% growth"
+        " expected for the Russell 2000) needs analysts' estimates and is not checked."
     )
+    evidence = {"data": data, "as_of": values.index[-1], "base_date": prior.index[-1], "sectors": len(ytd),
+                **{f"ytd_{t}": float(ytd[t]) for t in ytd.index}}
+    series = values.loc[prior.index[-1]:]
+    return ClaimResult(ARTICLE_CLAIMS["sectors_eps"], float(ytd["XLK"] * 100), "% year to date (XLK)", finding,
+                       evidence, series, SUPPORTED if ok else NOT_SUPPORTED)
 
 
 def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY", n_boot: int = 2000,
-                  seed: int = 0) -> tuple:
+                  seed: int = 0, sectors=None) -> tuple:
     """Check every checkable claim of the January 2026 small-cap article.
 
     Parameters
@@ -546,18 +593,24 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     n_boot : int
         Bootstrap and simulation draws.
     seed : int
+    sectors : DataFrame, optional
+        The SPDR sector funds (:data:`SECTOR_FUNDS`): observations from
+        :func:`attention.collect_etf_shares` (their NAVs are used) or a frame
+        of their prices. Without it the sector claim is "not checkable".
 
     Returns
     -------
     tuple of ClaimResult
         One per entry of :data:`ARTICLE_CLAIMS`, each with ``verdict``
-        "supported", "not supported" or "not checkable".
+        "supported", "not supported" or "not checkable", and
+        ``evidence["data"]`` saying which data it was checked on.
 
     Raises
     ------
     DataError
         If the tickers are missing from ``prices``.
     """
+    shipped = prices is None
     if prices is None:
         from .datasets import load_prices
 
@@ -569,13 +622,16 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     both = align({small: close[small], large: close[large]}, min_obs=500)
     rng = np.random.default_rng(seed)
     history = both.loc[: _timestamp(as_of)]
-    return (
+    data = f"Close of {small} and {large} ({'shipped prices' if shipped else 'prices passed in'})"
+    on_prices = (
         _claim_ytd(both, small, large, as_of),
         _claim_streak(both, small, large, as_of, n_boot, rng),
         _claim_january(history, small, large, n_boot, rng),
         _claim_january_signal(history, small, large),
         _claim_leadership(history, small, large, min(n_boot, 1000), rng),
-        _claim_sectors(),
+    )
+    return tuple(replace(c, evidence={**c.evidence, "data": data}) for c in on_prices) + (
+        _claim_sectors(sectors, as_of),
     )
 
 

@@ -188,6 +188,20 @@ def _collect_shares(chosen, start, end, *, store, session, politeness, progress)
     return (pd.concat(frames, ignore_index=True) if frames else None), failed
 
 
+def _collect_sectors(as_of, *, store, session, politeness):
+    """The SPDR sector funds' NAVs over the article's year (eleven requests), or None and why not."""
+    from .claims import SECTOR_FUNDS
+    from .collectors.etf import collect_etf_shares
+    from .errors import AttentionError
+
+    day = pd.Timestamp(as_of)
+    try:
+        return collect_etf_shares(list(SECTOR_FUNDS), pd.Timestamp(day.year - 1, 12, 1), day, store=store,
+                                  session=session, politeness=politeness), ""
+    except AttentionError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
 def _weekly_creations(theme: Theme, shares, prices: pd.DataFrame, failed: dict):
     """The theme's weekly net creations (% of assets of its flow ETFs), or None and why not."""
     import warnings
@@ -369,7 +383,7 @@ def run(
     if start >= end:
         raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
 
-    shares, failed = _given_shares(flows), {}
+    shares, failed, sectors = _given_shares(flows), {}, None
     proxy_only = isinstance(flows, str) and flows == "proxy"
     own_store = store is not None and not isinstance(store, Store)
     store = Store(store) if own_store else store
@@ -385,6 +399,11 @@ def run(
         if flows is None:
             shares, failed = _collect_shares(chosen, start, end, store=store, session=etf_session,
                                              politeness=politeness, progress=progress)
+            if check_claims:
+                sectors, why_not = _collect_sectors(as_of, store=store, session=etf_session, politeness=politeness)
+                if why_not:
+                    notes.append(f"The sector claim is not checked: the SPDR sector funds could not be collected"
+                                 f" ({why_not}).")
     finally:
         if own_store:
             store.close()
@@ -426,7 +445,7 @@ def run(
     notes.append("Returns are the theme ETF's weekly log return minus its benchmark's (e.g. IWM minus SPY).")
 
     # The article is about January 2026, which the shipped prices cover whatever prices the loops used.
-    claims = check_article(None, as_of) if check_claims else ()
+    claims = check_article(None, as_of, sectors=sectors) if check_claims else ()
 
     result = PipelineResult(observations, weekly, loops, screen, claims, tuple(notes), flow_measures=measures)
     if report is not None:

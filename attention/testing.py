@@ -735,7 +735,9 @@ class FakeIssuers:
 
     def __init__(self, history=None, **options):
         if history is None:
-            history = latent_shares(("IWM", "IJR", "XLK", "XLC", "XLY", "SPY", "IVV"), "2022-01-03", "2026-02-27")
+            funds = ("IWM", "IJR", "SPY", "IVV", "XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU",
+                     "XLV", "XLY")
+            history = latent_shares(funds, "2022-01-03", "2026-02-27")
         self.spdr = FakeSPDR(history, **{k: v for k, v in options.items() if k in ("quota", "retry_after")})
         self.ishares = FakeIShares(history, **options)
 
