@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -300,3 +301,48 @@ def test_captcha_instead_of_a_workbook_is_not_cached():
 def test_unknown_fund_points_to_read_etf_shares():
     with pytest.raises(DataError, match=r"no issuer collector for \['QQQ'\].*read_etf_shares"):
         collect_etf_shares(["IWM", "qqq"], "2026-01-05", "2026-01-09")
+
+
+# ---------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def issuers(monkeypatch):
+    from attention.collectors.etf import collect
+    from attention.testing import FakeIssuers
+
+    fake = FakeIssuers(latent_shares(("IWM", "SPY", "XLK"), "2025-12-01", "2026-01-30"))
+    real = collect.HttpClient
+    monkeypatch.setattr(collect, "HttpClient", lambda source, **kw: real(source, **{**kw, "session": fake,
+                                                                                   "politeness": QUIET}))
+    return fake
+
+
+def test_cli_collect_flows_fetches_then_reads_the_store(issuers, tmp_path, capsys):
+    from attention.cli import main
+
+    args = ["collect", "flows", "IWM", "SPY", "XLK", "--start", "2026-01-05", "--end", "2026-01-16",
+            "--store", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "f.csv"), "--no-progress"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "3 fund(s), 10 trading days" in text
+    assert "files fetched: 12, read from the store: 0, skipped (no holdings that day): 0" in text
+    assert "IWM (ishares): 2026-01-05 to 2026-01-16, 10 days, no NAV in its files" in text
+    assert "XLK (spdr): 2026-01-05 to 2026-01-16, 10 days, with NAV" in text
+    assert (tmp_path / "f.csv").read_text().startswith("date,source,term,metric,value,flags")
+    assert main(args) == 0
+    assert "files fetched: 0, read from the store: 12" in capsys.readouterr().out
+    assert issuers.requests == 12
+
+
+def test_cli_collect_flows_json_and_errors(issuers, capsys):
+    from attention.cli import main
+
+    assert main(["collect", "flows", "SPY", "--start", "2026-01-12", "--end", "2026-01-16", "--no-store",
+                 "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert {o["metric"] for o in payload["observations"]} == {"shares_outstanding", "nav", "total_net_assets"}
+    assert len(payload["observations"]) == 15 and payload["summary"][0].startswith("ETF shares outstanding")
+    assert main(["collect", "flows", "QQQ", "--no-store"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attention: error: tickers: no issuer collector for ['QQQ']") and err.count("\n") == 1
