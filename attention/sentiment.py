@@ -16,16 +16,26 @@ order:
    tokens of our own before VADER turns emoji into their English names
    (VADER reads 🚀 as "rocket", which it does not know, and 🔥 as "fire",
    which it rates negative).
-3. **Numbers and phrases.** Moves written as numbers ("up 3%", "-2%",
-   "52-week high") become tokens, and because VADER scores single tokens
-   only, the multi-word phrases of :data:`PHRASES` ("to the moon",
-   "diamond hands", "rug pull") are joined into one token each.
-4. **Lexicon.** :data:`FINANCE_LEXICON` adds market words and overrides
+3. **Numbers and outcomes.** Moves written as numbers ("up 3%", "-2%",
+   "52-week high") or words ("shares are up", "down from EUR 3m") become
+   tokens, and so do outcomes VADER reads backwards: the end of a run ("the
+   rally is over"), an outlook that is "far too optimistic", a loss that
+   narrows or widens.
+4. **Phrases.** Because VADER scores single tokens only, the multi-word
+   phrases of :data:`PHRASES` ("to the moon", "diamond hands", "rug pull")
+   are joined into one token each.
+5. **Lexicon.** :data:`FINANCE_LEXICON` adds market words in every
+   inflection ("tank", "tanks", "tanked", "tanking") and overrides
    general-English valences that are wrong in finance ("shares", "credit",
-   "interest" are not sentiment; "overweight" is a buy rating, not a body).
+   "profit" are not sentiment; "overweight" is a buy rating, not a body);
+   Henry's (2008) finance word list (:data:`HENRY_2008`) fills in words
+   VADER lacks; VADER's other, general-English words count for
+   :data:`GENERAL_WEIGHT` of their rating, so market words decide.
 
 Negation, boosters and capitals keep working because the result is still
-plain text scored by VADER: "not bullish on small caps" is negative.
+plain text scored by VADER's rules: "not bullish on small caps" and "the
+rally is not over" read as they should. The rules run in
+``attention._vader.Analyzer``, which gives VADER's scores faster.
 ``SentimentScorer(finance=False)`` is plain VADER (plus any masking and
 extra lexicon asked for), the baseline the finance scorer is measured
 against; see docs/sentiment.md for the numbers.

@@ -1,24 +1,29 @@
-"""Does the finance scorer read market text better than plain VADER, and at what cost?
+"""Does the finance scorer read market text better than VADER with the published finance lexicons, and at what cost?
 
 Run from the repository root:
 
     python benchmarks/sentiment.py
 
-Data: 9,543 finance-news tweets labelled bearish (0), bullish (1) or neutral
-(2), shipped in tests/data/sentiment/ (see PROVENANCE.md there). They are
-split once, by a hash of the text, into a development part (about 70%),
-the only part looked at while the lexicon was tuned, and a HELD-OUT part
-(about 30%), on which the final numbers are reported. Hashing the text
-keeps the split stable across machines and pandas versions and puts
-duplicate texts on the same side.
+Data, shipped in tests/data/sentiment/ (see PROVENANCE.md there): 9,543
+finance-news tweets and 2,264 finance news sentences (Financial PhraseBank,
+full agreement), each labelled bearish (0), bullish (1) or neutral (2), and
+52 hand-written Reddit-style sentences. Tweets and sentences are split once,
+by a hash of the text, into a development part (about 70%), the only part
+looked at while the lexicon was tuned, and a HELD-OUT part (about 30%), on
+which the final numbers are reported. Hashing the text keeps the split
+stable across machines and pandas versions and puts duplicate texts on the
+same side.
 
-Each text is classified with VADER's standard thresholds: compound >= 0.05
-bullish, <= -0.05 bearish, otherwise neutral, for both scorers. Reported:
-accuracy, macro-F1 over the three classes, the share of texts scored
-exactly 0 (the scorer found no sentiment word at all), accuracy on the
-hand-made Reddit-style gold set, and throughput (texts/s) of the finance
-scorer against plain ``SentimentIntensityAnalyzer.polarity_scores`` on the
-same texts in the same run. docs/sentiment.md records the results.
+Scorers: plain VADER; VADER with Henry's (2008) word list added the way
+users add word lists (``analyzer.lexicon.update``); FinVADER's lexicon
+(SentiBigNomics and Henry) when the finvader package is installed; and the
+finance scorer. Each text is classified with VADER's standard thresholds:
+compound >= 0.05 bullish, <= -0.05 bearish, otherwise neutral, for every
+scorer. Reported: accuracy, macro-F1 over the three classes, the share of
+texts scored exactly 0, direction accuracy on the gold set, and the cost
+per text of the finance scorer against plain
+``SentimentIntensityAnalyzer.polarity_scores`` on 10,401 real Reddit
+comments, in the same run. docs/sentiment.md records the results.
 """
 
 from __future__ import annotations
