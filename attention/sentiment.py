@@ -204,7 +204,7 @@ _HENRY_VALENCE = 1.3
 # rule, which a valence would switch off; size and rank words describe, they
 # do not judge ("the largest bank", "record date"); "challenge" and
 # "challenging" are VADER's call (it rates them mildly positive: a challenge
-# taken on); "beaten" is rarely praise ("beaten-down stocks").
+# taken on).
 #: Default weight of VADER's general-English valences in the finance scorer
 #: (see ``SentimentScorer(general_weight=...)``). In market text the market
 #: vocabulary carries the direction, while VADER's general words mostly
