@@ -14,7 +14,9 @@ pipeline without the network, and compare what comes back with
 :attr:`FakeGoogleTrends.latent`, the truth no real user ever sees.
 
 :class:`ReplaySession` replays recorded real responses in order;
-:class:`FakeArcticShift` answers like the Arctic Shift Reddit API.
+:class:`FakeArcticShift` answers like the Arctic Shift Reddit API;
+:class:`FakeSPDR`, :class:`FakeIShares` and :class:`FakeIssuers` serve ETF
+issuers' files in their real layouts over :func:`latent_shares`.
 """
 
 from __future__ import annotations
@@ -665,7 +667,9 @@ class FakeIShares(_FakeIssuer):
     answers a CSV whose header block carries ``Fund Holdings as of`` and
     ``Shares Outstanding`` for that day, two holdings rows and the quoted
     disclaimer. A date outside the history (weekend, holiday) gets a file
-    whose ``Fund Holdings as of`` is empty, as iShares answers.
+    whose ``Fund Holdings as of`` holds no date: public clients of the
+    endpoint treat an empty value that way; the fake writes ``"-"`` and the
+    parser accepts both.
 
     Parameters
     ----------

@@ -22,9 +22,8 @@ keeps a year's backfill from spending its time building one-row frames).
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
+from run import best_of  # benchmarks/run.py, beside this script
 
 from attention.collectors._http import Politeness
 from attention.collectors.etf import collect_etf_shares, parse_ishares_holdings
@@ -76,16 +75,8 @@ def parse_speed():
     days = history["IWM"].index
     bodies = [fake.ishares.holdings_csv("IWM", d) for d in days]
 
-    def best(fn, repeat=3):
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
-
-    frames = best(lambda: [parse_ishares_holdings(b, ticker="IWM") for b in bodies])
-    records = best(lambda: [holdings_record(b, ticker="IWM") for b in bodies])
+    frames = best_of(lambda: [parse_ishares_holdings(b, ticker="IWM") for b in bodies], 3)
+    records = best_of(lambda: [holdings_record(b, ticker="IWM") for b in bodies], 3)
     print(f"\nparse {len(bodies)} iShares days: one frame per file {frames * 1e3:.0f} ms, per-day record "
           f"{records * 1e3:.0f} ms -> {frames / records:.0f}x faster")
 

@@ -6,7 +6,8 @@ The CSV opens with a header block - the fund's name, ``Fund Holdings as
 of,"May 05, 2026"``, ``Inception Date``, ``Shares Outstanding,"278,750,000.00"``,
 asset-class lines and a blank line - then the holdings table and a quoted
 disclaimer. It carries no NAV. For a date with no holdings (a weekend or
-holiday) the ``Fund Holdings as of`` value is empty. Public reports from 2026
+holiday) the ``Fund Holdings as of`` value is empty (public clients of the
+endpoint step back a day when it is); ``-`` is read the same way. Public reports from 2026
 disagree on whether the endpoint still serves the CSV or only the site's
 HTML page; the parser tells the two apart.
 """
