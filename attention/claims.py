@@ -24,7 +24,7 @@ from ._results import ResultMixin, new_axes
 from ._validate import align, as_series
 from .errors import DataError
 
-__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "SECTOR_FUNDS", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
+__all__ = ["ARTICLE_CLAIMS", "SECTOR_FUNDS", "ClaimResult", "ClaimsTable", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -239,8 +239,8 @@ def _collect_flows(args) -> int:
             store.close()
     meta = frame.attrs["etf_shares"]
     lines = [f"ETF shares outstanding: {len(meta['issuers'])} fund(s), {meta['trading_days']} trading days",
-             f"files fetched: {meta['fetched']}, read from the store: {meta['cached']}, "
-             f"skipped (no holdings that day): {meta['skipped']}"]
+             (f"files fetched: {meta['fetched']}, read from the store: {meta['cached']}, "
+              f"skipped (no holdings that day): {meta['skipped']}")]
     shares = frame[frame["metric"] == "shares_outstanding"]
     for ticker, issuer in meta["issuers"].items():
         rows = shares[shares["term"] == ticker]

@@ -701,15 +701,15 @@ class FakeIShares(_FakeIssuer):
             f'Shares Outstanding,"{shares}"',
             'Stock,"-"', 'Bond,"-"', 'Cash,"-"', 'Other,"-"',
             "\xa0",
-            "Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Quantity,Price,Location,"
-            "Exchange,Currency,FX Rate,Market Currency,Accrual Date",
+            ("Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Quantity,Price,Location,"
+             "Exchange,Currency,FX Rate,Market Currency,Accrual Date"),
         ]
         if held:
             lines += [
-                '"AAA","FAKE HOLDING A","Industrials","Equity","1,000,000.00","0.50","1,000,000.00","10,000.00",'
-                '"100.00","United States","NYSE","USD","1.00","USD","-"',
-                '"BBB","FAKE HOLDING B","Health Care","Equity","500,000.00","0.25","500,000.00","5,000.00",'
-                '"100.00","United States","NASDAQ","USD","1.00","USD","-"',
+                ('"AAA","FAKE HOLDING A","Industrials","Equity","1,000,000.00","0.50","1,000,000.00","10,000.00",'
+                 '"100.00","United States","NYSE","USD","1.00","USD","-"'),
+                ('"BBB","FAKE HOLDING B","Health Care","Equity","500,000.00","0.25","500,000.00","5,000.00",'
+                 '"100.00","United States","NASDAQ","USD","1.00","USD","-"'),
             ]
         lines += ["\xa0", '"The content contained herein is owned or licensed by BlackRock (fake)."']
         return "\n".join(lines)

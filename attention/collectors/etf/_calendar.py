@@ -22,7 +22,7 @@ from pandas.tseries.holiday import (
 
 
 class _NYSE(AbstractHolidayCalendar):
-    rules = [
+    rules = [  # noqa: RUF012 - pandas reads the rules from this class attribute
         # New Year's Day on a Saturday is not moved back to Friday: the exchange opens on 31 December.
         Holiday("New Year's Day", month=1, day=1, observance=lambda d: d + pd.Timedelta(days=1) if d.weekday() == 6 else d),
         USMartinLutherKingJr,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...errors import DataError
-from ._table import MAX_GAP_DAYS, to_number, tidy_shares
+from ._table import MAX_GAP_DAYS, tidy_shares, to_number
 
 __all__ = ["read_etf_shares"]
 

@@ -20,7 +20,7 @@ import io
 import pandas as pd
 
 from ...errors import UpstreamFormatError
-from ._table import empty_shares, to_number, tidy_shares
+from ._table import empty_shares, tidy_shares, to_number
 
 __all__ = ["ISHARES_PRODUCTS", "holdings_url", "parse_ishares_holdings"]
 

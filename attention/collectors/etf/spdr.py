@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from ...errors import UpstreamFormatError
-from ._table import to_number, tidy_shares
+from ._table import tidy_shares, to_number
 
 __all__ = ["NAVHIST_URL", "SPDR_TICKERS", "navhist_url", "parse_spdr_navhist"]
 
