@@ -127,6 +127,10 @@ def official_spec(terms, start, end, *, geo: str = "US", resolution: str = "mont
     values = [terms] if isinstance(terms, str) else list(terms)
     if not values or not all(isinstance(t, str) and t.strip() for t in values):
         raise DataError(f"terms: expected non-empty search terms, got {terms!r}")
+    topics = [t for t in values if t.strip().startswith(("/m/", "/g/"))]
+    if topics:
+        raise DataError(f"terms: {topics[0]!r} is a topic id; the official API documents search terms only "
+                        "(type BROAD): use backend='web' for topics")
     first, last = _day(start, "start"), _day(end, "end")
     if first > last:
         raise DataError(f"start: expected a date on or before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
