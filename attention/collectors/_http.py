@@ -50,6 +50,7 @@ from ..errors import (
     AuthenticationError,
     CollectorError,
     ConnectionFailedError,
+    DataError,
     RateLimitError,
     UpstreamFormatError,
 )
@@ -99,6 +100,11 @@ class Politeness:
     sleep : callable
         How to wait; tests pass a fake clock.
 
+    Raises
+    ------
+    DataError
+        If a field is negative or of the wrong type.
+
     Examples
     --------
     >>> Politeness(pace=0, max_retries=2, timeout=5).max_retries
@@ -113,6 +119,19 @@ class Politeness:
     timeout: float | None = None
     max_total: float = 1800.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("pace", "jitter", "backoff", "max_wait", "max_total"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise DataError(f"{name}: expected a number of seconds >= 0, got {value!r}")
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
+            raise DataError(f"max_retries: expected an integer >= 0, got {self.max_retries!r}")
+        if self.timeout is not None and (isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float))
+                                         or not self.timeout > 0):
+            raise DataError(f"timeout: expected a number of seconds > 0, got {self.timeout!r}")
+        if not callable(self.sleep):
+            raise DataError(f"sleep: expected a callable, got {type(self.sleep).__name__}")
 
     def timeouts(self, default: tuple[float, float]) -> tuple[float, float]:
         """``(connect, read)`` seconds for one request."""
