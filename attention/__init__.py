@@ -23,6 +23,8 @@ from .collectors import (
     fetch_reddit_items,
     parse_google_trends,
     read_google_trends_csv,
+    read_google_trends_geo_csv,
+    read_google_trends_related_csv,
     read_reddit_archives,
 )
 from .correlation import (
@@ -151,6 +153,8 @@ __all__ = [
     "preis_delta",
     "preis_strategy",
     "read_google_trends_csv",
+    "read_google_trends_geo_csv",
+    "read_google_trends_related_csv",
     "read_reddit_archives",
     "relative_returns",
     "rolling_stability",

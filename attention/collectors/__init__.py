@@ -11,8 +11,8 @@ from .google_trends import (
     collect_google_trends,
     collect_related_queries,
     parse_google_trends,
-    read_google_trends_csv,
 )
+from .google_trends_csv import read_google_trends_csv, read_google_trends_geo_csv, read_google_trends_related_csv
 from .reddit import collect_reddit, fetch_reddit_items
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "fetch_reddit_items",
     "parse_google_trends",
     "read_google_trends_csv",
+    "read_google_trends_geo_csv",
+    "read_google_trends_related_csv",
     "read_reddit_archives",
     "scan_archive",
 ]
