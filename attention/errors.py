@@ -18,6 +18,7 @@ so ``except attention.AttentionError`` catches all of them::
      +-- NonStationaryWarning         a tested series looks non-stationary
      +-- RoundingFloorWarning         Google's integer rounding swamps a term
      +-- TruncatedListingWarning      a source could not serve the whole range
+     +-- DroppedItemsWarning          items read were dropped (no id, no time, wrong kind ...)
 
 Errors of the collector family carry ``.source`` (e.g. ``"google_trends"``)
 and ``.url`` (scheme, host and path only: query strings may hold tokens), or
@@ -36,6 +37,7 @@ __all__ = [
     "CollectorError",
     "ConnectionFailedError",
     "DataError",
+    "DroppedItemsWarning",
     "MissingDependencyError",
     "NonStationaryWarning",
     "QueryTimeout",
@@ -122,4 +124,13 @@ class TruncatedListingWarning(AttentionWarning):
     praw: a listing ended before reaching ``start`` (Reddit serves about
     1000 items per listing), so earlier days are missing. Arctic Shift: more
     items were created within one second than a page holds.
+    """
+
+
+class DroppedItemsWarning(AttentionWarning):
+    """Items that were read were dropped for a reason that loses information.
+
+    The message names each reason and its count (an item without an id or a
+    creation time, a comment where posts were asked, an unreadable line);
+    ``frame.attrs["reddit"]["accounting"]`` holds the same counts.
     """

@@ -13,18 +13,21 @@ from .google_trends import (
     parse_google_trends,
 )
 from .google_trends_csv import read_google_trends_csv, read_google_trends_geo_csv, read_google_trends_related_csv
-from .reddit import collect_reddit, fetch_reddit_items
+from .reddit import collect_reddit, fetch_reddit_counts, fetch_reddit_items
+from .reddit_files import read_reddit_items
 
 __all__ = [
     "Politeness",
     "collect_google_trends",
     "collect_reddit",
     "collect_related_queries",
+    "fetch_reddit_counts",
     "fetch_reddit_items",
     "parse_google_trends",
     "read_google_trends_csv",
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",
     "read_reddit_archives",
+    "read_reddit_items",
     "scan_archive",
 ]

@@ -14,8 +14,11 @@ text ever carried one.
 
 from __future__ import annotations
 
+import configparser
 import json
 import logging
+
+import pandas as pd
 
 from ..errors import (
     AuthenticationError,
@@ -33,6 +36,8 @@ SOURCE = "reddit"
 ARCTIC_SHIFT_URL = "https://arctic-shift.photon-reddit.com"
 #: Search endpoints of the Arctic Shift API (``api/README.md`` of ArthurHeitmann/arctic_shift).
 ENDPOINTS = {"post": "/api/posts/search", "comment": "/api/comments/search"}
+#: Aggregation endpoints: counts per time bucket for the same filters as the search endpoints.
+AGGREGATE_ENDPOINTS = {"post": "/api/posts/search/aggregate", "comment": "/api/comments/search/aggregate"}
 
 #: Arctic Shift's docs: "a couple requests per second" is fine; one a second plus jitter stays well below.
 ARCTIC_SHIFT_POLITENESS = Politeness(pace=1.0, jitter=0.5, max_retries=5, backoff=5.0, max_wait=600.0)
@@ -111,6 +116,16 @@ class ArcticShiftHttp:
         """
         return self.http.request("get", self.base_url + ENDPOINTS[kind], params=params).text
 
+    def aggregate(self, kind: str, params: dict) -> str:
+        """The raw text of one aggregation answer (``{"data": [{"created_utc": ..., "count": n}, ...]}``).
+
+        Raises
+        ------
+        QueryTimeout, ConnectionFailedError, RateLimitError, CollectorError, UpstreamFormatError
+            As :meth:`search`.
+        """
+        return self.http.request("get", self.base_url + AGGREGATE_ENDPOINTS[kind], params=params).text
+
 
 def _is_timeout(error: str) -> bool:
     low = error.lower()
@@ -130,6 +145,33 @@ def check_page(text: str, progress: str = "") -> list:
     return body["data"]
 
 
+def check_buckets(text: str, progress: str = "") -> list[tuple[int, int]]:
+    """(UTC epoch second of the bucket start, count) pairs of an aggregation answer, checked.
+
+    The API's README does not show the answer's shape; buckets carry the
+    bucket start in ``created_utc`` (an ISO 8601 string, or epoch seconds or
+    milliseconds) and a non-negative integer ``count``. Anything else raises
+    UpstreamFormatError, so a malformed answer is never stored as good.
+    """
+    buckets = []
+    for bucket in check_page(text, progress):
+        stamp = bucket.get("created_utc") if isinstance(bucket, dict) else None
+        count = bucket.get("count") if isinstance(bucket, dict) else None
+        try:
+            if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
+                seconds = int(stamp // 1000 if stamp > 1e11 else stamp)
+            else:  # pandas reads a naive stamp as UTC, an ISO "...Z" stamp as the UTC instant it is
+                seconds = int(pd.Timestamp(stamp).timestamp())
+            if isinstance(count, bool) or int(count) != count or count < 0:
+                raise ValueError(count)
+        except (TypeError, ValueError) as exc:
+            raise UpstreamFormatError(
+                f"Arctic Shift aggregation: expected buckets with created_utc and a count, got {bucket!r:.80}; "
+                f"{progress}", source=SOURCE) from exc
+        buckets.append((seconds, int(count)))
+    return buckets
+
+
 # ---------------------------------------------------------------- Reddit through praw
 
 
@@ -138,6 +180,18 @@ def _scrub(text: str, secrets) -> str:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
+
+
+def _config_problem(exc) -> str:
+    """Where a praw.ini is malformed (file and line numbers), without quoting any of its text."""
+    source = getattr(exc, "source", None) or "praw.ini"
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"{source} line {exc.lineno} comes before any [section] header"
+    if isinstance(exc, configparser.ParsingError):
+        lines = ", ".join(str(lineno) for lineno, _ in exc.errors)
+        return f"{source} lines {lines} are not 'key = value'"
+    lineno = getattr(exc, "lineno", None)
+    return f"{source} is malformed ({type(exc).__name__}{f' at line {lineno}' if lineno else ''})"
 
 
 def make_reddit(*, client_id=None, client_secret=None, user_agent=None, session=None, timeout=None):
@@ -168,9 +222,15 @@ def make_reddit(*, client_id=None, client_secret=None, user_agent=None, session=
             "praw_client_id / praw_client_secret / praw_user_agent environment variables "
             "(or a praw.ini site)."
         ) from exc
-    except Exception as exc:  # praw.ini parse errors and the like
-        message = _scrub(f"{type(exc).__name__}: {exc}", (client_id, client_secret))
-        raise CollectorError(f"could not set up praw ({message})") from exc
+    except configparser.Error as exc:
+        # The parser's message quotes the offending line, which may hold a secret: say where, never what.
+        raise CollectorError(f"could not set up praw: {_config_problem(exc)}") from None
+    except Exception as exc:  # noqa: BLE001 - praw's own setup errors, mapped once
+        # Third-party text can quote settings from the environment or praw.ini: name the type only.
+        raise CollectorError(
+            f"could not set up praw ({type(exc).__name__}; details withheld because they can quote "
+            "credentials). Check the praw_* environment variables and praw.ini."
+        ) from None
     try:
         reddit.read_only = True
     except Exception:  # pragma: no cover - praw always has a read-only authorizer for app credentials
