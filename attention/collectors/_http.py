@@ -607,13 +607,15 @@ class HttpClient:
 
         Raises
         ------
+        DataError
+            If ``store`` is given without ``key``.
         UpstreamFormatError
             If ``validate`` refuses the answer.
         ConnectionFailedError, RateLimitError, AuthenticationError, CollectorError
             As :meth:`request`.
         """
         if store is not None and not key:
-            raise ValueError("key: required with store=")  # a programming error, not a user's
+            raise DataError("key: expected the store key of this request when store= is given")
 
         def fetch() -> str:
             return self.request("get", url, params=params, **kwargs).text
