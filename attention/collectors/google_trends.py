@@ -290,6 +290,10 @@ def collect_google_trends(
     session=None,
     politeness: Politeness | None = None,
     progress: bool = False,
+    backend: str = "web",
+    credentials=None,
+    api_key: str | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """Search interest for any number of terms on one scale, over any range.
 
@@ -339,11 +343,24 @@ def collect_google_trends(
         Pacing, retries and backoff.
     progress : bool
         Show a progress bar (tqdm) over the answers needed.
+    backend : {"web", "official"}
+        ``"web"``: the website's endpoint through pytrends' token flow, put
+        on one scale by anchors and chained windows. ``"official"``: Google's
+        Trends API (alpha, for those granted access), whose ``searchInterest``
+        is on one scale across requests already, for about the last five
+        years; see :mod:`attention.collectors.google_official`.
+    credentials, api_key, project
+        ``backend="official"`` only: Google credentials (default:
+        application-default credentials; or a service-account file), an API
+        key, the billed project. Never logged, stored or shown.
 
     Returns
     -------
     DataFrame
-        Tidy observations (source ``google_trends``) with metrics
+        With ``backend="official"``: metrics ``search_interest`` (the API's
+        consistently scaled ``searchInterest``) and ``scaled_search_interest``
+        (0-100 within each answer), flags ``partial``, ``extends_past_range``,
+        ``below_threshold``. With the web backend: tidy observations (source ``google_trends``) with metrics
         ``search_interest`` (0-100, the largest value of the result = 100),
         ``search_interest_low`` and ``search_interest_high`` (rounding bounds
         carried through every rescaling). Flags: ``partial``,
@@ -370,11 +387,21 @@ def collect_google_trends(
         Google's integer rounding is a 10% error or more.
     """
     labels = _terms(terms)
+    if backend not in ("web", "official"):
+        raise DataError(f"backend: expected 'web' or 'official', got {backend!r}")
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
     end = utc_day(end, "end") if end is not None else today
     start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
     if start >= end:
         raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    if backend == "official":
+        return _official(labels, start, end, geo=geo, category=category, gprop=gprop, resolution=resolution,
+                         anchor=anchor, draws=draws, benchmark=benchmark, include_partial=include_partial,
+                         store=store, session=session, politeness=politeness, progress=progress,
+                         credentials=credentials, api_key=api_key, project=project)
+    given = [n for n, v in (("credentials", credentials), ("api_key", api_key), ("project", project)) if v is not None]
+    if given:
+        raise DataError(f"{', '.join(given)}: only used with backend='official'")
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     if resolution not in _RESOLUTIONS:
@@ -419,6 +446,36 @@ def collect_google_trends(
         if own_store:
             store.close()
     frame.attrs["google_trends"] = meta
+    return frame
+
+
+def _official(labels, start, end, *, geo, category, gprop, resolution, anchor, draws, benchmark, include_partial,
+              store, session, politeness, progress, credentials, api_key, project) -> pd.DataFrame:
+    """``backend="official"``: the API's own scale; the web backend's scaling options do not apply."""
+    from ..store import Store
+    from .google_official import TIME_RESOLUTIONS, collect_official
+
+    web_only = [n for n, v, default in (("category", category, 0), ("gprop", gprop, ""), ("anchor", anchor, "auto"),
+                                        ("draws", draws, 1), ("benchmark", benchmark, False)) if v != default]
+    if web_only:
+        raise DataError(f"{', '.join(web_only)}: only used with backend='web' (the official API needs no anchors, "
+                        "draws or benchmarks, and documents no category or property filter)")
+    if resolution != "auto" and resolution not in TIME_RESOLUTIONS:
+        raise DataError(f"resolution: expected 'auto' or one of {tuple(TIME_RESOLUTIONS)}, got {resolution!r}")
+    own = store is not None and not isinstance(store, Store)
+    store = Store(store) if own else store
+    try:
+        frame = collect_official(labels, start, end, geo=geo, resolution=resolution,
+                                 include_partial=include_partial, store=store, session=session,
+                                 credentials=credentials, api_key=api_key, project=project, politeness=politeness,
+                                 progress=progress)
+        if store is not None:
+            store.put_observations(frame, run="google_official:" + hashlib.sha256(
+                json.dumps([sorted(labels.items()), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", geo, resolution])
+                .encode()).hexdigest()[:16])
+    finally:
+        if own:
+            store.close()
     return frame
 
 
