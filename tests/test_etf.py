@@ -346,3 +346,32 @@ def test_cli_collect_flows_json_and_errors(issuers, capsys):
     assert main(["collect", "flows", "QQQ", "--no-store"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("attention: error: tickers: no issuer collector for ['QQQ']") and err.count("\n") == 1
+
+
+def test_observations_with_closing_prices_as_nav():
+    fake = FakeIShares()
+    shares = collect_etf_shares("IWM", "2026-01-05", "2026-01-16", session=fake, politeness=QUIET)
+    close = pd.DataFrame({"IWM": np.linspace(250.0, 260.0, 10)}, index=trading_days("2026-01-05", "2026-01-16"))
+    flows = etf_flows(shares, close, unit="dollars")
+    so = fake.history["IWM"]["shares_outstanding"]
+    assert flows.loc["2026-01-16", "IWM"] == pytest.approx((so.loc["2026-01-16"] - so.loc["2026-01-15"]) * 260.0)
+
+
+# ---------------------------------------------------------------- live (deselected by default)
+
+
+@pytest.mark.network
+def test_live_spdr_workbook_parses():
+    frame = collect_etf_shares("SPY", "2026-01-05", "2026-01-09")
+    assert set(frame["metric"]) == {"shares_outstanding", "nav", "total_net_assets"}
+    assert len(frame[frame["metric"] == "nav"]) == 5
+
+
+@pytest.mark.network
+def test_live_ishares_serves_the_csv_or_says_it_does_not():
+    try:
+        frame = collect_etf_shares("IWM", "2026-01-05", "2026-01-09")
+    except UpstreamFormatError as exc:
+        assert "HTML page" in str(exc) and "read_etf_shares" in str(exc)
+    else:
+        assert len(frame) == 5 and frame["value"].gt(1e8).all()
