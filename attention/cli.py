@@ -161,13 +161,17 @@ def _parser() -> argparse.ArgumentParser:
         help="check the January 2026 small-cap article's claims on real prices",
         description="Check every checkable claim of the January 2026 small-cap article on the shipped prices.",
         epilog="examples:\n  attention claims\n  attention claims --as-of 2026-01-22 --large ES=F\n"
-        "  attention claims --json > claims.json\n",
+        "  attention claims --json > claims.json\n"
+        "  attention claims --sectors     the sector claim too, on the SPDR sector funds' NAVs (11 requests)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     claims.add_argument("--as-of", default="2026-01-16", help="the article's date (default: %(default)s)")
     claims.add_argument("--small", default="^RUT", help="small-cap series (default: %(default)s)")
     claims.add_argument("--large", default="SPY", help="large-cap series (default: %(default)s)")
     claims.add_argument("--json", action="store_true", help="print JSON")
+    claims.add_argument("--sectors", action="store_true",
+                        help="collect the eleven SPDR sector funds' NAVs to check the sector claim (needs the network)")
+    claims.add_argument("--store", help="SQLite store for --sectors (default: user data folder or $ATTENTION_STORE)")
     run = sub.add_parser(
         "run",
         help="the live pipeline: collect, score, test the loop per theme, check the claims, write the report",
@@ -443,9 +447,19 @@ def _write(frame, path: str) -> None:
 
 def _claims(args) -> int:
     from .claims import ClaimsTable, check_article
-    from .datasets import load_prices
 
-    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    sectors = None
+    if args.sectors:
+        import pandas as pd
+
+        from .claims import SECTOR_FUNDS
+        from .collectors import collect_etf_shares
+        from .store import Store
+
+        day = pd.Timestamp(args.as_of)
+        with Store(args.store) as store:
+            sectors = collect_etf_shares(list(SECTOR_FUNDS), pd.Timestamp(day.year - 1, 12, 1), day, store=store)
+    results = check_article(None, args.as_of, small=args.small, large=args.large, sectors=sectors)
     if args.json:
         print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
     else:

@@ -163,7 +163,7 @@ def _flow_inputs(shares_outstanding, nav):
 
 
 def _splits(so: pd.DataFrame, nv: pd.DataFrame, tolerance: float) -> pd.DataFrame:
-    """True where shares jump by a split ratio while NAV moves by its inverse."""
+    """The ratio where shares jump by a split ratio while NAV moves by its inverse; NaN on other days."""
     so_ratio, nav_ratio = so / so.shift(1), nv / nv.shift(1)
     found = pd.DataFrame(False, index=so.index, columns=so.columns)
     ratio = pd.DataFrame(np.nan, index=so.index, columns=so.columns)

@@ -375,3 +375,20 @@ def test_live_ishares_serves_the_csv_or_says_it_does_not():
         assert "HTML page" in str(exc) and "read_etf_shares" in str(exc)
     else:
         assert len(frame) == 5 and frame["value"].gt(1e8).all()
+
+
+def test_cli_claims_with_sector_funds(monkeypatch, tmp_path, capsys):
+    from attention.cli import main
+    from attention.collectors.etf import collect
+    from attention.testing import FakeSPDR
+
+    funds = ["XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV", "XLY"]
+    fake = FakeSPDR(latent_shares(funds, "2025-11-03", "2026-01-30", seed=3))
+    real = collect.HttpClient
+    monkeypatch.setattr(collect, "HttpClient", lambda source, **kw: real(source, **{**kw, "session": fake,
+                                                                                   "politeness": QUIET}))
+    assert main(["claims", "--sectors", "--store", str(tmp_path / "s.sqlite"), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[-1]["verdict"] in ("supported", "not supported")
+    assert "NAVs from State Street's SPDR NAV-history files" in rows[-1]["finding"]
+    assert fake.requests == 11
