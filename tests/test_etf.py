@@ -392,3 +392,15 @@ def test_cli_claims_with_sector_funds(monkeypatch, tmp_path, capsys):
     assert rows[-1]["verdict"] in ("supported", "not supported")
     assert "NAVs from State Street's SPDR NAV-history files" in rows[-1]["finding"]
     assert fake.requests == 11
+
+
+def test_read_etf_shares_from_a_workbook_with_named_columns(tmp_path):
+    path = tmp_path / "qqq_history.xlsx"
+    pd.DataFrame({"As Of": pd.to_datetime(["2026-01-14", "2026-01-15", "2026-01-16"]),
+                  "Units": [3.10e8, 3.12e8, 3.11e8], "Net Asset Value": [620.5, 622.0, 619.9]}).to_excel(path, index=False)
+    frame = read_etf_shares(path, shares="Units")
+    assert set(frame["term"]) == {"QQQ_HISTORY"}
+    flows = etf_flows(read_etf_shares(path, ticker="QQQ", shares="units"), unit="dollars")
+    assert flows["QQQ"].tolist()[1:] == pytest.approx([2.0e6 * 622.0, -1.0e6 * 619.9])
+    with pytest.raises(DataError, match=r"qqq_history\.xlsx: no column 'Shares Out'"):
+        read_etf_shares(path, shares="Shares Out")
