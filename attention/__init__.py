@@ -14,7 +14,7 @@ autocorrelation. Everything returns pandas objects or result objects with
 from __future__ import annotations
 
 from .backtest import BacktestResult, preis2013, preis_strategy
-from .claims import ClaimResult, check_article, outperformance_streaks, streak_record, ytd_gap
+from .claims import ClaimResult, Claims, check_article, outperformance_streaks, streak_record, ytd_gap
 from .collectors import (
     Politeness,
     collect_google_trends,
@@ -94,6 +94,7 @@ __all__ = [
     "AuthenticationError",
     "BacktestResult",
     "ClaimResult",
+    "Claims",
     "CollectorError",
     "CrossCorrelationResult",
     "DEFAULT_THEMES",

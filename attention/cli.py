@@ -298,14 +298,14 @@ def _write(frame, path: str) -> None:
 
 
 def _claims(args) -> int:
-    from .claims import ClaimsTable, check_article
+    from .claims import check_article
     from .datasets import load_prices
 
-    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
+        print(json.dumps(json.loads(claims.to_frame().reset_index().to_json(orient="records")), indent=2))
     else:
-        print(ClaimsTable(results).summary())
+        print(claims.summary())
     return 0
 
 

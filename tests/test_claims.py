@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,7 +178,7 @@ def test_claim_views(close, close_figures):
     r = streak_record(close["^RUT"], close["SPY"], AS_OF)
     text = r.summary()
     assert text.splitlines()[0] == "Outperformance streak of ^RUT over SPY"
-    assert "previous_start: 2008-05-20" in text
+    assert re.search(r"Last run as long began +2008-05-20", text)
     frame = r.to_frame()
     assert frame.loc[0, "value"] == 11.0 and frame.loc[0, "previous_length"] == 13
     assert "<table" in r._repr_html_()
