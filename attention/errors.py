@@ -16,6 +16,7 @@ so ``except attention.AttentionError`` catches all of them::
      +-- NonStationaryWarning         a tested series looks non-stationary
      +-- RoundingFloorWarning         Google's integer rounding swamps a term
      +-- TruncatedListingWarning      a source could not serve the whole range
+     +-- GapWarning                   a return spans missing prices, or is missing because of them
 
 Warnings derive from :class:`AttentionWarning`, so they can be filtered as one
 family with :func:`warnings.filterwarnings`.
@@ -29,6 +30,7 @@ __all__ = [
     "AuthenticationError",
     "CollectorError",
     "DataError",
+    "GapWarning",
     "MissingDependencyError",
     "NonStationaryWarning",
     "RateLimitError",
@@ -89,3 +91,7 @@ class TruncatedListingWarning(AttentionWarning):
     1000 items per listing), so earlier days are missing. Arctic Shift: more
     items were created within one second than a page holds.
     """
+
+
+class GapWarning(AttentionWarning):
+    """Returns span missing prices (or are missing because of them); the message counts them."""
