@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
-from ._validate import align, as_series
+from ._validate import align, as_series, utc_day
 from .errors import DataError
 
 __all__ = ["ARTICLE_CLAIMS", "CHARTS", "ClaimResult", "Claims", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
@@ -302,7 +302,7 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
     if (both <= 0).any().any():
         raise DataError("small, large: prices must be positive")
     if as_of is not None:
-        as_of = _timestamp(as_of)
+        as_of = utc_day(as_of, "as_of")
         if as_of - both.index[-1] > pd.Timedelta(days=7):
             raise DataError(
                 f"as_of: {as_of:%Y-%m-%d} is after the prices {sn} and {gn} share end "
@@ -317,13 +317,6 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
     if len(both) < 2:
         raise DataError("small, large: fewer than two common dates with prices (up to as_of)")
     return both
-
-
-def _timestamp(date) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(date)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"as_of: expected a date, got {date!r} ({exc})") from None
 
 
 def outperformance_streaks(small, large) -> pd.DataFrame:
@@ -366,16 +359,17 @@ def outperformance_streaks(small, large) -> pd.DataFrame:
     return runs.reset_index(drop=True)
 
 
-def streak_record(small, large, as_of) -> ClaimResult:
+def streak_record(small, large, as_of=None) -> ClaimResult:
     """The outperformance streak running on ``as_of`` and the last one as long.
 
     Parameters
     ----------
     small, large : Series
         Daily closing prices.
-    as_of : date-like
-        Only prices up to this date are used. If ``small`` did not beat
-        ``large`` on that day, the streak is the one that ended last before it.
+    as_of : date-like, optional
+        Only prices up to this date are used; by default all of them (up
+        to the last date both have). If ``small`` did not beat ``large`` on
+        that day, the streak is the one that ended last before it.
 
     Returns
     -------
@@ -423,12 +417,20 @@ def streak_record(small, large, as_of) -> ClaimResult:
     )
 
 
-def ytd_gap(small, large, as_of) -> ClaimResult:
+def ytd_gap(small, large, as_of=None) -> ClaimResult:
     """Year-to-date return of ``small`` minus that of ``large`` on ``as_of``.
 
     Year-to-date runs from the last close of the previous year to the last
     close on or before ``as_of``; returns are price returns of the series
     given (an ETF's dividends are in it only if its prices are adjusted).
+
+    Parameters
+    ----------
+    small, large : Series
+        Daily closing prices.
+    as_of : date-like, optional
+        Only prices up to this date are used; by default all of them (up
+        to the last date both have).
 
     Returns
     -------
@@ -783,7 +785,7 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
         raise DataError(f"prices: expected Close prices of {small!r} and {large!r} in yfinance's layout") from None
     both = align({small: close[small], large: close[large]}, min_obs=500)
     rng = np.random.default_rng(seed)
-    history = both.loc[: _timestamp(as_of)]
+    history = both.loc[: utc_day(as_of, "as_of")]
     return Claims((
         _claim_ytd(both, small, large, as_of),
         _claim_streak(both, small, large, as_of, n_boot, rng),

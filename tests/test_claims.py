@@ -214,3 +214,22 @@ def test_as_of_with_too_few_common_dates_is_a_data_error(tiny, check, overlap):
     large = large.iloc[3 - overlap :]  # shares `overlap` dates with small.iloc[:3]
     with pytest.raises(DataError, match="small, large"):
         check(small.iloc[:3], large, "2026-01-14")
+
+
+def test_as_of_defaults_to_the_last_common_date(close):
+    pair = close[["^RUT", "SPY"]].loc[:"2026-01-16"]
+    assert streak_record(pair["^RUT"], pair["SPY"]).value == 11
+    default = ytd_gap(pair["^RUT"], pair["SPY"])
+    assert default.value == ytd_gap(close["^RUT"], close["SPY"], "2026-01-16").value
+    assert default.evidence["as_of"] == pd.Timestamp("2026-01-16")
+
+
+def test_period_and_iso_string_indexes_are_dates(close):
+    pair = close[["^RUT", "SPY"]].dropna().loc["2025-12-01":"2026-01-16"]
+    expected = ytd_gap(pair["^RUT"], pair["SPY"]).value
+    as_periods = pair.to_period("D")
+    assert ytd_gap(as_periods["^RUT"], as_periods["SPY"]).value == expected
+    as_text = pair.set_axis(pair.index.strftime("%Y-%m-%d"))
+    assert ytd_gap(as_text["^RUT"], as_text["SPY"]).value == expected
+    with pytest.raises(DataError, match="^small: the index holds strings that are not ISO 8601 dates"):
+        ytd_gap(pair["^RUT"].set_axis(pair.index.strftime("%m/%d/%Y")), pair["SPY"])

@@ -646,3 +646,13 @@ def test_misaligned_inputs_name_both_arguments():
         etf_flows(daily, GOOD)
     with pytest.raises(DataError, match="close, volume: only 0 dates have every series present"):
         abnormal_dollar_volume_proxy(daily, GOOD)
+
+
+def test_weekly_periods_and_iso_dates_are_read_as_dates():
+    weeks = pd.Series([1.0, 2.0, 4.0], index=pd.period_range("2026-01-04", periods=3, freq="W-SAT"))
+    out = to_google_weeks(weeks)
+    assert list(out.index.strftime("%Y-%m-%d")) == ["2026-01-04", "2026-01-11", "2026-01-18"]  # Sundays
+    text = pd.Series([100.0, 110.0], index=["2026-01-05", "2026-01-06"])
+    assert log_returns(text).index[1] == pd.Timestamp("2026-01-06")
+    with pytest.raises(DataError, match="^prices: expected a DatetimeIndex \\(or a PeriodIndex, or ISO date strings\\)"):
+        log_returns(pd.Series([1.0, 2.0], index=[1, 2]))
