@@ -27,7 +27,7 @@ from .errors import DataError
 __all__ = ["ARTICLE_CLAIMS", "CHARTS", "ClaimResult", "Claims", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ClaimResult(ResultMixin):
     """One claim, the number that settles it, and the evidence behind it.
 
@@ -84,6 +84,9 @@ class ClaimResult(ResultMixin):
     def evidence_rows(self) -> list[tuple[str, str]]:
         """The evidence as (label, formatted value) pairs, in order, for tables."""
         return [_evidence_row(k, v) for k, v in self.evidence.items()]
+
+    def _key_numbers(self) -> dict:
+        return {"id": self.id, "claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict}
 
     def summary(self) -> str:
         import textwrap
@@ -796,7 +799,7 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     ))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Claims(ResultMixin):
     """Several checked claims, in order, indexable by their stable id.
 
@@ -828,6 +831,9 @@ class Claims(ResultMixin):
         ids = [c.id for c in self.claims]
         if "" in ids or len(set(ids)) != len(ids):
             raise DataError(f"claims: every claim needs its own non-empty id, got {ids}")
+
+    def _key_numbers(self) -> dict:
+        return {"ids": self.ids, "verdicts": tuple(c.verdict for c in self.claims)}
 
     @property
     def ids(self) -> tuple:
