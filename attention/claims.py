@@ -124,6 +124,11 @@ class ClaimResult(ResultMixin):
             parts.append(figure(self))
         return "\n".join(parts)
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<h4>{html.escape(self.heading)}</h4>\n{self.report_html()}"
+
     def plot(self, ax=None):
         """Draw ``series`` as ``chart`` says: price levels as percent change, returns as returns."""
         fig, ax = new_axes(ax, figsize=(8, 4))

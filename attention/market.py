@@ -203,6 +203,13 @@ def to_google_weeks(data, how: str = "sum"):
         Indexed by the Sunday that starts each week. A week without any
         observation is NaN, never 0.
 
+    Notes
+    -----
+    The weekly sum of :func:`log_returns` is the week's log change
+    (last close of the week against the last close before it) because
+    those returns span missing days instead of dropping them; summing
+    returns that are NaN after a gap would lose those days' moves.
+
     Examples
     --------
     >>> import pandas as pd
