@@ -673,8 +673,8 @@ def _claim_january_signal(both, sn, gn) -> ClaimResult:
         f"January's sign matched the rest of the year in {hits} of {len(table)} years (Fisher p = {p:.3f}):"
         " it did signal, against the claim."
     )
-    series = table.set_axis(pd.Index(["January", "February to December"], name=f"{sn} minus {gn}: return in"
-                                     " February to December against return in January"), axis=1)
+    series = table.set_axis(pd.Index(["January", "February to December"],
+                                     name=f"{sn} minus {gn}: rest of the year against January"), axis=1)
     return _article("january_signal", value=hits / len(table), unit="hit rate", finding=finding, evidence=ev,
                     series=series, verdict=SUPPORTED if not reliable else NOT_SUPPORTED, chart="scatter")
 

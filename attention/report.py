@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -90,17 +91,34 @@ def _describe_figure(fig) -> str:
         ys = [np.asarray(ln.get_ydata(orig=False), dtype=float) for ln in lines] + [np.array([p.get_height() for p in bars])]
         for name, axis, values in (("x", ax.xaxis, np.concatenate(xs)), ("y", ax.yaxis, np.concatenate(ys))):
             values = values[np.isfinite(values)]
+            dates = isinstance(axis.get_major_formatter(), (mdates.DateFormatter, mdates.AutoDateFormatter,
+                                                            mdates.ConciseDateFormatter))
+            categories = [] if dates else _categories(axis)
+            if categories:
+                shown = categories if len(categories) <= 4 else [*categories[:2], "...", categories[-1]]
+                words.append(f"{name} axis {len(categories)} categories ({', '.join(shown)})")
+                continue
             if not values.size:
                 continue
             lo, hi = values.min(), values.max()
-            if isinstance(axis.get_major_formatter(), (mdates.DateFormatter, mdates.AutoDateFormatter,
-                                                       mdates.ConciseDateFormatter)):
+            if dates:
                 words.append(f"{name} axis dates {mdates.num2date(lo):%Y-%m-%d} to {mdates.num2date(hi):%Y-%m-%d}")
             else:
                 label = axis.get_label_text()
                 words.append(f"{name} axis{' ' + label if label else ''} from {lo:.4g} to {hi:.4g}")
         panels.append(", ".join(words) + ".")
     return " ".join(panels) or "Figure."
+
+
+def _categories(axis) -> list[str]:
+    """Tick labels that name things (set with ``set_xticks(x, labels)``), not numbers."""
+    texts = [t.get_text() for t in axis.get_majorticklabels() if t.get_text().strip()]
+    if texts and any(not _NUMBER.fullmatch(t) for t in texts):
+        return texts
+    return []
+
+
+_NUMBER = re.compile(r"[\u2212+-]?[\d.,]+(?:e[\u2212+-]?\d+)?%?")
 
 
 def write_report(results: dict, folder, *, title: str = "market-attention report", intro: str = "",
