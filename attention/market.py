@@ -53,8 +53,8 @@ def _positive(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame
 
 
-#: yfinance's price fields; a frame with these as columns (or as one column level) is a price table.
-YFINANCE_FIELDS = ("Adj Close", "Close", "High", "Low", "Open", "Volume")
+# yfinance's fields with auto_adjust=False too; a frame with these as columns (or a column level) is a price table.
+_YFINANCE_FIELDS = (*PRICE_FIELDS, "Adj Close")
 _GAPS = ("span", "nan")
 
 
@@ -72,7 +72,7 @@ def _closing_prices(prices):
             return prices
         field = "Adj Close" if "Adj Close" in columns.get_level_values(level) else "Close"
         return prices.xs(field, axis=1, level=level)
-    if len(columns) and set(columns) <= set(YFINANCE_FIELDS) and set(columns) & {"Close", "Adj Close"}:
+    if len(columns) and set(columns) <= set(_YFINANCE_FIELDS) and set(columns) & {"Close", "Adj Close"}:
         return prices[["Adj Close" if "Adj Close" in columns else "Close"]]
     return prices
 
