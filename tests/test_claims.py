@@ -233,3 +233,10 @@ def test_period_and_iso_string_indexes_are_dates(close):
     assert ytd_gap(as_text["^RUT"], as_text["SPY"]).value == expected
     with pytest.raises(DataError, match="^small: the index holds strings that are not ISO 8601 dates"):
         ytd_gap(pair["^RUT"].set_axis(pair.index.strftime("%m/%d/%Y")), pair["SPY"])
+
+
+def test_claim_chart_kinds_are_checked(close):
+    r = ytd_gap(close["^RUT"], close["SPY"], AS_OF)
+    assert r.chart == "levels" and r.id == "ytd_gap"
+    with pytest.raises(DataError, match="^chart: expected one of \\('levels', 'bars', 'line', 'scatter'\\), got 'pie'"):
+        ClaimResult(r.claim, r.value, r.unit, r.finding, r.evidence, r.series, chart="pie")
