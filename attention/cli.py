@@ -303,10 +303,15 @@ def _claims(args) -> int:
 
     claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        print(json.dumps(json.loads(claims.to_frame().reset_index().to_json(orient="records")), indent=2))
+        print(json.dumps(_claim_records(claims), indent=2))
     else:
         print(claims.summary())
     return 0
+
+
+def _claim_records(claims) -> list:
+    """One JSON object per claim, with its stable ``id``."""
+    return json.loads(claims.to_frame().reset_index().to_json(orient="records"))
 
 
 def _run(args) -> int:
@@ -322,7 +327,7 @@ def _run(args) -> int:
         store.close()
     if args.json:
         print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
-                          "report": str(result.report)}, indent=2))
+                          "claims": _claim_records(result.claims), "report": str(result.report)}, indent=2))
     else:
         print(result.summary())
     return 0
