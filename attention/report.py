@@ -57,57 +57,54 @@ def _figure_tag(result) -> str:
 
 def _describe_figure(fig) -> str:
     """What a figure shows, in words, from its own artists: kind, title, series, and the data's ranges."""
+    return " ".join(filter(None, (_describe_axes(ax) for ax in fig.axes))) or "Figure."
+
+
+def _describe_axes(ax) -> str:
     import matplotlib.dates as mdates
     from matplotlib.patches import Rectangle
 
-    panels = []
-    for ax in fig.axes:
-        title = ax.get_title()
-        if not ax.axison:
-            texts = [" ".join(t.get_text().split()) for t in ax.texts if t.get_text().strip()]
-            if title or texts:
-                named = f' titled "{title}"' if title else ""
-                listed = f" with the labels {'; '.join(texts)}" if texts else ""
-                panels.append(f"Diagram{named}{listed}.")
-            continue
-        # Zero lines and other references (axhline, axvline) are drawn in axes coordinates: not data.
-        lines = [ln for ln in ax.get_lines()
-                 if ln.get_gid() != "reference" and ln.get_transform() == ax.transData and len(ln.get_xdata()) > 1]
-        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_gid() != "reference"]
-        if lines and all(ln.get_linestyle() in ("None", "none", "") for ln in lines):
-            kind = "Scatter plot"
-        elif lines:
-            kind = "Line chart"
-        elif bars:
-            kind = f"Bar chart ({len(bars)} bars)"
-        else:
-            kind = "Chart"
-        words = [kind + (f' titled "{title}"' if title else "")]
-        labels = [t for t in ax.get_legend_handles_labels()[1] if not t.startswith("_")]
-        if labels:
-            words.append("showing " + "; ".join(labels))
-        xs = [np.asarray(ln.get_xdata(orig=False), dtype=float) for ln in lines] + [
-            np.array([p.get_x() + p.get_width() / 2 for p in bars])]
-        ys = [np.asarray(ln.get_ydata(orig=False), dtype=float) for ln in lines] + [np.array([p.get_height() for p in bars])]
-        for name, axis, values in (("x", ax.xaxis, np.concatenate(xs)), ("y", ax.yaxis, np.concatenate(ys))):
-            values = values[np.isfinite(values)]
-            dates = isinstance(axis.get_major_formatter(), (mdates.DateFormatter, mdates.AutoDateFormatter,
-                                                            mdates.ConciseDateFormatter))
-            categories = [] if dates else _categories(axis)
-            if categories:
-                shown = categories if len(categories) <= 4 else [*categories[:2], "...", categories[-1]]
-                words.append(f"{name} axis {len(categories)} categories ({', '.join(shown)})")
-                continue
-            if not values.size:
-                continue
-            lo, hi = values.min(), values.max()
-            if dates:
-                words.append(f"{name} axis dates {mdates.num2date(lo):%Y-%m-%d} to {mdates.num2date(hi):%Y-%m-%d}")
-            else:
-                label = axis.get_label_text()
-                words.append(f"{name} axis{' ' + label if label else ''} from {lo:.4g} to {hi:.4g}")
-        panels.append(", ".join(words) + ".")
-    return " ".join(panels) or "Figure."
+    title = ax.get_title()
+    named = f' titled "{title}"' if title else ""
+    if not ax.axison:  # a diagram: its words are what it shows
+        texts = [" ".join(t.get_text().split()) for t in ax.texts if t.get_text().strip()]
+        listed = f" with the labels {'; '.join(texts)}" if texts else ""
+        return f"Diagram{named}{listed}." if title or texts else ""
+    # Zero lines and other references (axhline, axvline) are drawn in axes coordinates: not data.
+    lines = [ln for ln in ax.get_lines()
+             if ln.get_gid() != "reference" and ln.get_transform() == ax.transData and len(ln.get_xdata()) > 1]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_gid() != "reference"]
+    if lines and all(ln.get_linestyle() in ("None", "none", "") for ln in lines):
+        kind = "Scatter plot"
+    elif lines:
+        kind = "Line chart"
+    elif bars:
+        kind = f"Bar chart ({len(bars)} bars)"
+    else:
+        kind = "Chart"
+    words = [kind + named]
+    labels = [t for t in ax.get_legend_handles_labels()[1] if not t.startswith("_")]
+    if labels:
+        words.append("showing " + "; ".join(labels))
+    xs = [np.asarray(ln.get_xdata(orig=False), dtype=float) for ln in lines]
+    ys = [np.asarray(ln.get_ydata(orig=False), dtype=float) for ln in lines]
+    xs.append(np.array([p.get_x() + p.get_width() / 2 for p in bars]))
+    ys.append(np.array([p.get_height() for p in bars]))
+    for name, axis, values in (("x", ax.xaxis, np.concatenate(xs)), ("y", ax.yaxis, np.concatenate(ys))):
+        values = values[np.isfinite(values)]
+        dates = isinstance(axis.get_major_formatter(), (mdates.DateFormatter, mdates.AutoDateFormatter,
+                                                        mdates.ConciseDateFormatter))
+        categories = [] if dates else _categories(axis)
+        if categories:
+            shown = categories if len(categories) <= 4 else [*categories[:2], "...", categories[-1]]
+            words.append(f"{name} axis {len(categories)} categories ({', '.join(shown)})")
+        elif values.size and dates:
+            lo, hi = (mdates.num2date(v) for v in (values.min(), values.max()))
+            words.append(f"{name} axis dates {lo:%Y-%m-%d} to {hi:%Y-%m-%d}")
+        elif values.size:
+            label = axis.get_label_text()
+            words.append(f"{name} axis{' ' + label if label else ''} from {values.min():.4g} to {values.max():.4g}")
+    return ", ".join(words) + "."
 
 
 def _categories(axis) -> list[str]:
