@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validate import align, as_frame, as_series, naive_utc, positive_int
+from ._validate import align, as_datetime_index, as_frame, as_series, naive_utc, positive_int
 from .errors import AttentionWarning, CollectorError, DataError, GapWarning, MissingDependencyError
 from .themes import get_theme
 
@@ -363,6 +363,8 @@ def _trading_calendar(trading_days) -> pd.DatetimeIndex:
             "trading_days: expected a DatetimeIndex (or a frame indexed by one), "
             f"got {type(trading_days).__name__}"
         )
+    if isinstance(trading_days, pd.PeriodIndex):
+        trading_days = as_datetime_index(trading_days, "trading_days")
     try:
         days = pd.DatetimeIndex(trading_days)
     except (TypeError, ValueError) as exc:

@@ -656,3 +656,11 @@ def test_weekly_periods_and_iso_dates_are_read_as_dates():
     assert log_returns(text).index[1] == pd.Timestamp("2026-01-06")
     with pytest.raises(DataError, match="^prices: expected a DatetimeIndex \\(or a PeriodIndex, or ISO date strings\\)"):
         log_returns(pd.Series([1.0, 2.0], index=[1, 2]))
+
+
+def test_a_period_calendar_is_its_days():
+    mentions = _daily([1.0, 2.0, 4.0, 8.0], start="2026-01-09")  # Fri, Sat, Sun, Mon
+    days = pd.period_range("2026-01-09", "2026-01-13", freq="D")[[0, 3, 4]]  # Fri, Mon, Tue
+    out = align_to_trading_days(mentions, days)
+    assert list(out.index.strftime("%Y-%m-%d")) == ["2026-01-09", "2026-01-12", "2026-01-13"]
+    np.testing.assert_array_equal(out.to_numpy(), [1.0, 14.0, np.nan])
