@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
-from .._validate import as_series, checked_panel
+from .._validate import as_series, checked_panel, random_generator
 from ..errors import DataError, NonStationaryWarning
 from ._diagram import _draw_links, _null_histograms
 from ._stationarity import stationarity, warn_nonstationary
@@ -315,7 +315,7 @@ def feedback_loop(
     st = _stationarity_of(frame, names)
     warn_nonstationary(st)
 
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     rows, null, blocks = _run_links(frame, _LINKS, signs, plan, rng, names)
     links = _links_table(rows, plan.alpha)
     p_loop = float(links["p_surrogate"].max())
