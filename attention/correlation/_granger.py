@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import lagmat, ssr
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import checked_panel, positive_int
 from ..errors import DataError
@@ -93,6 +94,7 @@ class GrangerResult(ResultMixin):
         lines += ["", verdict]
         lines += stationarity_caution(self.stationarity, "F-tests on levels mislead")
         lines.append("Granger causality is predictive precedence, not proof of cause.")
+        lines += method_note("granger")
         return "\n".join(lines)
 
     def plot(self, ax=None):

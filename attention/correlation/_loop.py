@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import as_series, checked_panel, random_generator
 from ..errors import DataError, NonStationaryWarning
@@ -172,6 +173,7 @@ class FeedbackLoopResult(ResultMixin):
             "effect = sds the effect moves after a one-sd move of the cause (sum over lags); R2p = partial R2;",
             "p = one-sided surrogate p-value in the claimed direction (the test); p(t), p(F) = textbook",
             "asymptotic p-values (one-sided t of the summed lags, two-sided Granger F), for reference.",
+            *method_note("loop"),
         ]
         if self.placebo is not None:
             k = len(self.placebo)

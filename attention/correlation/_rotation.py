@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import as_series, checked_panel, random_generator
 from ..errors import DataError
@@ -102,6 +103,7 @@ class RotationResult(ResultMixin):
                 f"{fmt_p(r.p_granger):>7} {fmt_p(r.p_surrogate):>7} {fmt_p(r.p_holm):>7}  {'yes' if r.holds else 'no'}"
             )
         lines += ["", self.verdict, "holds = Holm-adjusted surrogate p <= alpha with the claimed sign."]
+        lines += method_note("rotation")
         lines += stationarity_caution(self.stationarity)
         return "\n".join(lines)
 

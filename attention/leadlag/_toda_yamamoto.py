@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import ssr
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes
 from .._validate import checked_panel, positive_int
 from ..correlation._stationarity import stationarity
@@ -114,6 +115,7 @@ class TodaYamamotoResult(ResultMixin):
             f"The {self.d_max} extra lag(s) are estimated but not tested; that keeps the chi-square",
             "valid whether the series are stationary, integrated or cointegrated.",
             "Predictive precedence, not proof of cause.",
+            *method_note("ty"),
         ]
         return "\n".join(lines)
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import lagmat, ssr, trend_terms
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import checked_panel, positive_int
 from ..correlation._multitest import holm
@@ -184,6 +185,7 @@ class VarResult(ResultMixin):
         if K > 2:
             lines.append("Each test conditions on the lags of the other variables in the VAR.")
         lines += stationarity_caution(self.stationarity, "F-tests in levels mislead - use changes or toda_yamamoto()")
+        lines += method_note("var")
         return "\n".join(lines)
 
     def plot(self, ax=None):
