@@ -220,6 +220,20 @@ def test_feedback_loop(a, r, f, lags, seed):
     _check(attention.feedback_loop, a, r, f, lags=lags, max_lag=2, n_surrogates=19, seed=seed)
 
 
+@_fuzz(40, share=series(**LONG, name="s"), rel=series(**LONG, name="r"),
+       transform=st.sampled_from(["logit_change", None, "log"]))
+def test_rotation_test(share, rel, transform):
+    if isinstance(share, pd.Series) and pd.api.types.is_numeric_dtype(share) and transform == "logit_change":
+        share = 1 / (1 + np.exp(-share.clip(-50, 50)))  # mostly valid shares; corruptions stay
+    _check(attention.rotation_test, share, rel, share_transform=transform, lags=1, n_surrogates=19, seed=0)
+
+
+@_fuzz(40, a=series(**LONG, name="a"), r=series(**LONG, name="r"), f=series(**LONG, name="f"),
+       window=st.integers(0, 80), step=st.integers(0, 20))
+def test_rolling_stability(a, r, f, window, step):
+    _check(attention.rolling_stability, a, r, f, window=window, step=step, lags=1)
+
+
 @_fuzz(100, x=series(**LONG, name="x"), y=series(**LONG, name="y"), max_lag=st.integers(0, 5),
        prewhiten=st.sampled_from([True, False, "yes"]))
 def test_cross_correlation(x, y, max_lag, prewhiten):
