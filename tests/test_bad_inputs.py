@@ -67,6 +67,11 @@ CASES = {
         lambda: attention.abnormal_dollar_volume_proxy(PRICES, PRICES * 0 - 1), r"^volume: traded volume cannot be negative"),
     "abnormal_dollar_volume_proxy, weekly='no'": (
         lambda: attention.abnormal_dollar_volume_proxy(PRICES, PRICES * 0 + 1, weekly="no"), r"^weekly: expected True or False"),
+    "preis2013, term not a string": (lambda: attention.preis2013(A), r"^term: expected the name of one of the 98 Preis et al. terms, got Series"),
+    "holm, NaN p-value": (lambda: attention.holm([0.01, float("nan")]), r"^pvalues: expected p-values between 0 and 1"),
+    "benjamini_hochberg, p > 1": (lambda: attention.benjamini_hochberg([0.2, 1.3]), r"^pvalues: expected p-values"),
+    "toda_yamamoto, identical series": (lambda: attention.toda_yamamoto(A.cumsum(), A.cumsum(), max_lags=2, d_max=1),
+                                        r"^cause, effect: the levels VAR .* is singular"),
     "irf, seed": (lambda: attention.var_analysis(pd.DataFrame({"a": A, "b": B}), max_lags=2).irf(seed="x"), r"^seed:"),
 }
 
