@@ -248,12 +248,12 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         # The first pattern only gives Reddit's search a few plain phrases (the others have too many
         # spellings to search for); the others cover it. Each holds a literal ("ai ", "ai-", "a.i",
         # "intelligence") for the archive prefilter to look for, as the nouns are common words: one
-        # pattern per separator, since a set of them ("ai[-_ ]") would leave only "ai" to look for.
+        # pattern per separator, since a set of them ("ai[- ]") would leave only "ai" to look for.
+        # Each literal costs the prefilter a pass over the text: rare forms ("ai_stocks") are left out.
         reddit_patterns=(
             r"ai (?:stocks|trade|names|bubble|plays)",
-            *(rf"ai{sep}{_AI_TAIL}" for sep in (" ", "-", "_", r" \(artificial intelligence\) ")),
+            *(rf"ai{sep}{_AI_TAIL}" for sep in (" ", "-", r" \(artificial intelligence\) ")),
             rf"(?:a\.i\.?|'ai')[-_ ]?{_AI_TAIL}",
-            r"aistocks?",
             rf"artificial[-_ ]intelligence(?:[-_ ]\(?ai\)?| & robotics)?[-_ ]{_AI_TAIL}",
         ),
         ticker="QQQ",
