@@ -52,6 +52,8 @@ examples:
   attention collect trends "small cap stocks" "AI stocks" --start 2025-06-01 --end 2026-01-31
   attention collect trends debt --start 2023-01-01 --resolution daily --benchmark --out debt.csv
   attention collect trends --json > trends.json               summary and observations as JSON
+  attention collect trends --backend official --resolution weekly --credentials sa.json
+                                                              Google's Trends API (alpha), one scale
 
 Every answer is kept in a SQLite store (default: the user data folder, or
 $ATTENTION_STORE), so an interrupted run resumes where it stopped and a rerun
@@ -156,12 +158,20 @@ def _parser() -> argparse.ArgumentParser:
     trends.add_argument("--category", type=int, default=0, help="Google Trends category id (default: 0, all)")
     trends.add_argument("--gprop", default="", choices=["", "images", "news", "youtube", "froogle"],
                         help="Google property (default: web search)")
-    trends.add_argument("--resolution", default="auto", choices=["auto", "daily", "weekly"],
-                        help="auto: one request per batch; daily/weekly: chain windows (default: %(default)s)")
+    trends.add_argument("--resolution", default="auto", choices=["auto", "daily", "weekly", "monthly", "yearly"],
+                        help="auto: one request per batch; daily/weekly: chain windows; monthly/yearly: official "
+                             "backend only (default: %(default)s)")
     trends.add_argument("--anchor", default="auto", help="anchor term shared by batches of five (default: auto)")
     trends.add_argument("--draws", type=int, default=1, help="ask each request N times and average (default: 1)")
     trends.add_argument("--benchmark", action="store_true", help="rescale chained windows to one coarse pull")
     trends.add_argument("--include-partial", action="store_true", help="keep the unfinished last period")
+    trends.add_argument("--backend", default="web", choices=["web", "official"],
+                        help="web: the website's endpoint; official: Google's Trends API (alpha, needs access and "
+                             "Google credentials) (default: %(default)s)")
+    trends.add_argument("--credentials", metavar="FILE",
+                        help="official backend: a service-account JSON file (default: application-default "
+                             "credentials; an API key is read from $GOOGLE_TRENDS_API_KEY)")
+    trends.add_argument("--project", help="official backend: the Google Cloud project to bill")
     _add_collect_outputs(trends)
     reddit = sources.add_parser(
         "reddit",
@@ -262,6 +272,7 @@ def _collect_trends(args) -> int:
             include_partial=args.include_partial,
             store=store,
             progress=not args.no_progress and not args.json,
+            **_official_args(args),
         )
     finally:
         if store is not None:
@@ -271,14 +282,15 @@ def _collect_trends(args) -> int:
         _write(frame, args.out)
     values = frame[frame["metric"] == "search_interest"]
     lines = [
-        f"Google Trends, geo {meta['geo'] or 'worldwide'}: {values['term'].nunique()} term(s), "
+        f"Google Trends ({meta.get('backend', 'web')}), geo {meta['geo'] or 'worldwide'}: "
+        f"{values['term'].nunique()} term(s), "
         f"{values['date'].min():%Y-%m-%d} to {values['date'].max():%Y-%m-%d}, {len(values)} values",
-        f"answers fetched: {meta['fetched']}, read from the store: {meta['cached']}, "
-        f"partial points skipped: {meta['dropped_partial']}",
+        f"answers fetched: {meta['fetched']}, read from the store: {meta['cached']}"
+        + (f", partial points skipped: {meta['dropped_partial']}" if "dropped_partial" in meta else ""),
     ]
-    if meta["anchor"]:
+    if meta.get("anchor"):
         lines.append(f"anchor: {meta['anchor']!r} across {len(meta['batches'])} batches")
-    if len(meta["windows"]) > 1:
+    if len(meta.get("windows", ())) > 1:
         lines.append(f"windows chained: {len(meta['windows'])}")
     if store is not None:
         lines.append(f"store: {store.path}")
@@ -286,6 +298,14 @@ def _collect_trends(args) -> int:
         lines.append(f"wrote {args.out}")
     _report(lines, frame, args.json)
     return 0
+
+
+def _official_args(args) -> dict:
+    """The official backend's settings; credentials come from a file or the environment, never the command line."""
+    if args.backend == "web":
+        return {}
+    return {"backend": "official", "credentials": args.credentials, "project": args.project,
+            "api_key": os.environ.get("GOOGLE_TRENDS_API_KEY") or None}
 
 
 def _write(frame, path: str) -> None:

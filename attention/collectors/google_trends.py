@@ -6,7 +6,9 @@
 - :func:`parse_google_trends` turns one raw answer into observations: the
   single parser every path shares, tested on real recorded answers.
 - :func:`read_google_trends_csv` reads the CSV the Google Trends website
-  exports, for users who download by hand.
+  exports, for users who download by hand (the readers for every kind of
+  website export, in every interface language, live in
+  :mod:`attention.collectors.google_trends_csv`).
 - :func:`collect_related_queries` lists the top and rising queries for terms.
 
 How Google scales numbers and what this module does about it is in
@@ -18,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,9 @@ from .._validate import utc_day
 from ..errors import DataError, RoundingFloorWarning, UpstreamFormatError
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme
-from ._google_http import Politeness, TrendsConnection, _decode
+from ._google_http import TrendsConnection, _decode
+from ._http import Politeness, answer
+from .google_trends_csv import read_google_trends_csv  # noqa: F401 - its home before google_trends_csv
 from .stitching import Scaled, benchmark_to_coarse, chain_windows, rescale_batches
 
 __all__ = [
@@ -39,7 +41,6 @@ __all__ = [
     "collect_google_trends",
     "collect_related_queries",
     "parse_google_trends",
-    "read_google_trends_csv",
 ]
 
 SOURCE = "google_trends"
@@ -149,67 +150,6 @@ def _join(*parts: str) -> str:
     return "|".join(seen)
 
 
-# ---------------------------------------------------------------- CSV exports
-
-_CSV_PERIOD = {"Day": "D", "Week": "W", "Month": "M"}
-
-
-def read_google_trends_csv(path) -> pd.DataFrame:
-    """Read a CSV exported from the Google Trends website (``multiTimeline.csv``).
-
-    The export starts with a category line and a blank line; the header
-    names the period (Day, Week or Month) and each term with its region in
-    parentheses; ``<1`` stands for a positive value below one.
-
-    Returns
-    -------
-    DataFrame
-        The observation schema, metric ``search_interest``; ``<1`` becomes
-        0.5 flagged ``below_threshold``. ``frame.attrs`` holds ``category``
-        and ``geo`` per term.
-
-    Raises
-    ------
-    DataError
-        If the file is missing or not a Google Trends export.
-    """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as exc:
-        raise DataError(f"path: cannot read {path} ({exc.strerror})") from None
-    header_at = next((i for i, line in enumerate(lines[:5]) if line.split(",")[0] in _CSV_PERIOD), None)
-    if header_at is None:
-        raise DataError(f"path: {path.name} is not a Google Trends export (no Day/Week/Month header)")
-    category = lines[0].split(":", 1)[1].strip() if lines[0].startswith("Category:") else ""
-    from io import StringIO
-
-    raw = pd.read_csv(StringIO("\n".join(lines[header_at:])), dtype=str)
-    period = raw.columns[0]
-    terms, geos = [], {}
-    for col in raw.columns[1:]:
-        match = re.match(r"^(.*): \((.*)\)$", col)
-        term, geo = (match.group(1), match.group(2)) if match else (col, "")
-        terms.append(term)
-        geos[term] = geo
-    raw.columns = [period] + terms
-    try:
-        dates = pd.to_datetime(raw[period], format="%Y-%m" if period == "Month" else "%Y-%m-%d", utc=True)
-    except ValueError as exc:
-        raise DataError(f"path: unexpected {period} values in {path.name} ({exc})") from None
-    cells = raw[terms].apply(lambda c: c.str.strip())
-    below = cells == "<1"
-    try:
-        values = cells.mask(below, "0.5").apply(pd.to_numeric)
-    except ValueError as exc:
-        raise DataError(f"path: non-numeric values in {path.name} ({exc})") from None
-    values.index = dates
-    flags = pd.DataFrame(np.where(below, "below_threshold", ""), index=dates, columns=terms)
-    out = validate_observations(_tidy(values, flags))
-    out.attrs = {"category": category, "geo": geos, "resolution": _CSV_PERIOD[period]}
-    return out
-
-
 # ---------------------------------------------------------------- collection
 
 
@@ -275,26 +215,23 @@ class _Collector:
         request = {"endpoint": "multiline", "terms": list(queries), "time": timeframe, "geo": self.geo,
                    "category": self.category, "gprop": self.gprop, "draw": draw}
         key = _key(**request)
-        hit = self.store.get_response(key) if self.store is not None else None
-        if hit is not None:
-            body = hit["body"]
-            self.cached += 1
-        else:
-            kept = (
-                "they are in the store: rerun later with the same store to resume"
-                if self.store is not None
-                else "no store was given, so pass store= to keep answers across runs"
-            )
-            self.connection.http.progress = (
-                f"{self.fetched} answers fetched and {self.cached} read from the store before this one; {kept}"
-            )
-            body = self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop)
-            if self.store is not None:
-                self.store.put_response(key, source=SOURCE, request=request, status=200, body=body)
-            self.fetched += 1
+        done = f"{self.fetched} answers fetched and {self.cached} read from the store before this one"
+        if self.fetched:
+            kept = ("they are in the store: rerun later with the same store to resume" if self.store is not None
+                    else "no store was given, so pass store= to keep answers across runs")
+            done = f"{done}; {kept}"
+        self.connection.http.progress = done
+        # Parsed before it is kept as good: a captcha page or a truncated answer is never served later.
+        values, cached = answer(
+            self.store, key, source=SOURCE, name="Google Trends", request=request,
+            fetch=lambda: self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop),
+            validate=lambda body: _timeline(body, list(queries)),
+        )
+        self.cached += cached
+        self.fetched += not cached
         if self.progress is not None:
             self.progress.update(1)
-        return _timeline(body, list(queries))
+        return values
 
     def window(self, queries, start, end):
         """One window, averaged over draws: Scaled values, flags, draw spread."""
@@ -333,6 +270,10 @@ def collect_google_trends(
     session=None,
     politeness: Politeness | None = None,
     progress: bool = False,
+    backend: str = "web",
+    credentials=None,
+    api_key: str | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """Search interest for any number of terms on one scale, over any range.
 
@@ -382,11 +323,24 @@ def collect_google_trends(
         Pacing, retries and backoff.
     progress : bool
         Show a progress bar (tqdm) over the answers needed.
+    backend : {"web", "official"}
+        ``"web"``: the website's endpoint through pytrends' token flow, put
+        on one scale by anchors and chained windows. ``"official"``: Google's
+        Trends API (alpha, for those granted access), whose ``searchInterest``
+        is on one scale across requests already, for about the last five
+        years; see :mod:`attention.collectors.google_official`.
+    credentials, api_key, project
+        ``backend="official"`` only: Google credentials (default:
+        application-default credentials; or a service-account file), an API
+        key, the billed project. Never logged, stored or shown.
 
     Returns
     -------
     DataFrame
-        Tidy observations (source ``google_trends``) with metrics
+        With ``backend="official"``: metrics ``search_interest`` (the API's
+        consistently scaled ``searchInterest``) and ``scaled_search_interest``
+        (0-100 within each answer), flags ``partial``, ``extends_past_range``,
+        ``below_threshold``. With the web backend: tidy observations (source ``google_trends``) with metrics
         ``search_interest`` (0-100, the largest value of the result = 100),
         ``search_interest_low`` and ``search_interest_high`` (rounding bounds
         carried through every rescaling). Flags: ``partial``,
@@ -413,11 +367,21 @@ def collect_google_trends(
         Google's integer rounding is a 10% error or more.
     """
     labels = _terms(terms)
+    if backend not in ("web", "official"):
+        raise DataError(f"backend: expected 'web' or 'official', got {backend!r}")
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
     end = utc_day(end, "end") if end is not None else today
     start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
     if start >= end:
         raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    if backend == "official":
+        return _official(labels, start, end, geo=geo, category=category, gprop=gprop, resolution=resolution,
+                         anchor=anchor, draws=draws, benchmark=benchmark, include_partial=include_partial,
+                         store=store, session=session, politeness=politeness, progress=progress,
+                         credentials=credentials, api_key=api_key, project=project)
+    given = [n for n, v in (("credentials", credentials), ("api_key", api_key), ("project", project)) if v is not None]
+    if given:
+        raise DataError(f"{', '.join(given)}: only used with backend='official'")
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     if resolution not in _RESOLUTIONS:
@@ -461,6 +425,36 @@ def collect_google_trends(
         if own_store:
             store.close()
     frame.attrs["google_trends"] = meta
+    return frame
+
+
+def _official(labels, start, end, *, geo, category, gprop, resolution, anchor, draws, benchmark, include_partial,
+              store, session, politeness, progress, credentials, api_key, project) -> pd.DataFrame:
+    """``backend="official"``: the API's own scale; the web backend's scaling options do not apply."""
+    from ..store import Store
+    from .google_official import TIME_RESOLUTIONS, collect_official
+
+    web_only = [n for n, v, default in (("category", category, 0), ("gprop", gprop, ""), ("anchor", anchor, "auto"),
+                                        ("draws", draws, 1), ("benchmark", benchmark, False)) if v != default]
+    if web_only:
+        raise DataError(f"{', '.join(web_only)}: only used with backend='web' (the official API needs no anchors, "
+                        "draws or benchmarks, and documents no category or property filter)")
+    if resolution != "auto" and resolution not in TIME_RESOLUTIONS:
+        raise DataError(f"resolution: expected 'auto' or one of {tuple(TIME_RESOLUTIONS)}, got {resolution!r}")
+    own = store is not None and not isinstance(store, Store)
+    store = Store(store) if own else store
+    try:
+        frame = collect_official(labels, start, end, geo=geo, resolution=resolution,
+                                 include_partial=include_partial, store=store, session=session,
+                                 credentials=credentials, api_key=api_key, project=project, politeness=politeness,
+                                 progress=progress)
+        if store is not None:
+            store.put_observations(frame, run="google_official:" + hashlib.sha256(
+                json.dumps([sorted(labels.items()), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", geo, resolution])
+                .encode()).hexdigest()[:16])
+    finally:
+        if own:
+            store.close()
     return frame
 
 
@@ -613,12 +607,10 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
         for label, query in labels.items():
             request = {"endpoint": "related", "term": query, "time": timeframe, "geo": geo, "category": category,
                        "gprop": gprop}
-            key = _key(**request)
-            hit = store.get_response(key) if store is not None else None
-            body = hit["body"] if hit else connection.related(query, timeframe, geo, category, gprop)
-            if store is not None and hit is None:
-                store.put_response(key, source=SOURCE, request=request, status=200, body=body)
-            rows += _related_rows(label, body)
+            found, _ = answer(store, _key(**request), source=SOURCE, name="Google Trends", request=request,
+                              fetch=lambda q=query: connection.related(q, timeframe, geo, category, gprop),
+                              validate=lambda body, label=label: _related_rows(label, body))
+            rows += found
     finally:
         if own_store:
             store.close()
