@@ -60,6 +60,51 @@ $ATTENTION_STORE), so an interrupted run resumes where it stopped and a rerun
 sends no request that was already answered.
 """
 
+_NETWORK_NOTE = """
+Without a network the command stops within seconds ("cannot reach <host>: no
+network?"); rate limits and server errors are retried with backoff (--retries,
+--timeout). With --json, an error is printed as a JSON object on stdout and
+the exit status is 2.
+"""
+
+
+def _add_network_options(parser) -> None:
+    """How long to wait and how often to retry: the options of every command that uses the network."""
+    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help="seconds to wait for one answer (default: the source's, 30-90)")
+    parser.add_argument("--retries", type=_count, metavar="N",
+                        help="retries of a request after a rate limit, server error or dropped connection"
+                             " (default: 5; 4 for praw)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _politeness(args, default=None):
+    """The source's default pacing with the --timeout/--retries given, or None when neither is."""
+    import dataclasses
+
+    from .collectors import Politeness
+
+    changes = {name: value for name, value in (("timeout", args.timeout), ("max_retries", args.retries))
+               if value is not None}
+    if not changes:
+        return None
+    return dataclasses.replace(default or Politeness(), **changes)
+
 
 def _add_collect_outputs(parser) -> None:
     """Where a collection goes: the options every `attention collect` source shares."""
@@ -118,7 +163,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
         epilog="examples:\n  attention run --start 2023-01-01 --end 2026-01-31\n"
         "  attention run --no-reddit --prices yfinance --end 2026-11-20\n"
-        "  attention run --prices my_prices.csv --out my-report\n",
+        "  attention run --prices my_prices.csv --out my-report\n"
+        "  attention run --timeout 20 --retries 2 --json\n" + _NETWORK_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("themes", nargs="*", help="default theme names (default: all three)")
@@ -132,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="attention-report", help="report folder (default: %(default)s)")
     run.add_argument("--surrogates", type=int, default=999, help="surrogates per loop link (default: 999)")
     run.add_argument("--json", action="store_true", help="print the loop screen as JSON")
+    _add_network_options(run)
     report = sub.add_parser(
         "report",
         help="write the HTML report of the demo (offline, the shipped data)",
@@ -148,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
         "trends",
         help="Google Trends search interest on one scale",
         description="Collect Google Trends search interest for any number of terms on one scale.",
-        epilog=_TRENDS_EPILOG,
+        epilog=_TRENDS_EPILOG + _NETWORK_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     trends.add_argument("terms", nargs="*", help="search terms (default: the three default themes)")
@@ -172,6 +219,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="official backend: a service-account JSON file (default: application-default "
                              "credentials; an API key is read from $GOOGLE_TRENDS_API_KEY)")
     trends.add_argument("--project", help="official backend: the Google Cloud project to bill")
+    _add_network_options(trends)
     _add_collect_outputs(trends)
     reddit = sources.add_parser(
         "reddit",
@@ -181,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
             " credentials), the Reddit API through praw (credentials from praw's environment variables or"
             " praw.ini), or monthly archive files (.zst dumps)."
         ),
-        epilog=_REDDIT_EPILOG,
+        epilog=_REDDIT_EPILOG + _NETWORK_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     reddit.add_argument("themes", nargs="*", help="default theme names (default: all three)")
@@ -194,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     reddit.add_argument("--archives", nargs="+", metavar="FILE", help="read these .zst dump files instead")
     reddit.add_argument("--basket", action="store_true", help="also count the member tickers of themes that have"
                         " a basket ($AAPL, $NVDA... for the Magnificent Seven)")
+    _add_network_options(reddit)
     _add_collect_outputs(reddit)
     return parser
 
@@ -204,6 +253,7 @@ def _collect(args) -> int:
 
 def _collect_reddit(args) -> int:
     from .collectors import collect_reddit
+    from .collectors._reddit_http import ARCTIC_SHIFT_POLITENESS, PRAW_POLITENESS
     from .collectors.archives import DEFAULT_SUBREDDITS, read_reddit_archives
     from .store import Store
 
@@ -221,8 +271,9 @@ def _collect_reddit(args) -> int:
     else:
         store = None if args.no_store else Store(args.store)
         try:
+            default = ARCTIC_SHIFT_POLITENESS if args.backend == "arctic_shift" else PRAW_POLITENESS
             frame = collect_reddit(themes, subreddits, args.start, args.end, backend=args.backend, store=store,
-                                   progress=progress)
+                                   politeness=_politeness(args, default), progress=progress)
         finally:
             if store is not None:
                 store.close()
@@ -254,6 +305,7 @@ def _report(lines, frame, as_json: bool) -> None:
 
 def _collect_trends(args) -> int:
     from .collectors import collect_google_trends
+    from .collectors.google_official import OFFICIAL_POLITENESS
     from .store import Store
 
     store = None if args.no_store else Store(args.store)
@@ -271,6 +323,7 @@ def _collect_trends(args) -> int:
             benchmark=args.benchmark,
             include_partial=args.include_partial,
             store=store,
+            politeness=_politeness(args, OFFICIAL_POLITENESS if args.backend == "official" else None),
             progress=not args.no_progress and not args.json,
             **_official_args(args),
         )
@@ -344,7 +397,8 @@ def _run(args) -> int:
     try:
         result = run(args.themes or None, args.start, args.end, prices=args.prices, google=not args.no_google,
                      reddit=not args.no_reddit, reddit_backend=args.reddit_backend, store=store,
-                     n_surrogates=args.surrogates, report=args.out, progress=not args.json)
+                     n_surrogates=args.surrogates, report=args.out, politeness=_politeness(args),
+                     progress=not args.json)
     finally:
         store.close()
     if args.json:
@@ -415,6 +469,11 @@ def main(argv=None) -> int:
         return code
     except AttentionError as exc:
         print(f"attention: error: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):
+            # Machines read stdout: the error as a JSON object there, never an empty stdout.
+            error = {"type": type(exc).__name__, "message": str(exc), "source": getattr(exc, "source", None),
+                     "url": getattr(exc, "url", None)}
+            print(json.dumps({"error": error}, indent=2))
         return 2
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

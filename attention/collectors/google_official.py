@@ -127,6 +127,10 @@ def official_spec(terms, start, end, *, geo: str = "US", resolution: str = "mont
     values = [terms] if isinstance(terms, str) else list(terms)
     if not values or not all(isinstance(t, str) and t.strip() for t in values):
         raise DataError(f"terms: expected non-empty search terms, got {terms!r}")
+    topics = [t for t in values if t.strip().startswith(("/m/", "/g/"))]
+    if topics:
+        raise DataError(f"terms: {topics[0]!r} is a topic id; the official API documents search terms only "
+                        "(type BROAD): use backend='web' for topics")
     first, last = _day(start, "start"), _day(end, "end")
     if first > last:
         raise DataError(f"start: expected a date on or before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
@@ -160,17 +164,23 @@ def _day(value, name: str) -> pd.Timestamp:
 # ---------------------------------------------------------------- answers
 
 
+def _operation(answer, what: str) -> dict:
+    """An operation as a dict: decoded from JSON text if need be; UpstreamFormatError if it is not one."""
+    if isinstance(answer, str):
+        try:
+            answer = json.loads(answer)
+        except ValueError as exc:
+            raise UpstreamFormatError(f"Google Trends API {what}: expected JSON, got {answer[:80]!r}",
+                                      source=SOURCE) from exc
+    if not isinstance(answer, dict):
+        raise UpstreamFormatError(f"Google Trends API {what}: expected an operation, got {type(answer).__name__}",
+                                  source=SOURCE)
+    return answer
+
+
 def _done(operation, what: str) -> dict:
     """The ``response`` of a finished operation; the operation's own error mapped into the tree."""
-    if isinstance(operation, str):
-        try:
-            operation = json.loads(operation)
-        except ValueError as exc:
-            raise UpstreamFormatError(f"Google Trends API {what}: expected JSON, got {operation[:80]!r}",
-                                      source=SOURCE) from exc
-    if not isinstance(operation, dict):
-        raise UpstreamFormatError(f"Google Trends API {what}: expected an operation, got {type(operation).__name__}",
-                                  source=SOURCE)
+    operation = _operation(operation, what)
     error = operation.get("error")
     if error is not None:
         code = error.get("code") if isinstance(error, dict) else None
@@ -369,7 +379,7 @@ class OfficialTrends:
 
     def run(self, method: str, body: dict) -> str:
         """The text of the finished operation for ``method`` (``fetchTimeSeries`` or ``fetchGeoBreakdown``)."""
-        operation = self._json(self.http.request("post", f"{OFFICIAL_URL}:{method}", json=body,
+        operation = _operation(self.http.request("post", f"{OFFICIAL_URL}:{method}", json=body,
                                                  params=self._params).text, method)
         waited, pause = 0.0, 1.0
         while operation.get("done") is not True:
@@ -384,20 +394,8 @@ class OfficialTrends:
             pause = min(pause * 2, POLL_MAX_PAUSE)
             path = name if name.startswith("operations/") else f"operations/{name}"
             text = self.http.request("get", f"{OFFICIAL_URL}/{path}", params=self._params).text
-            operation = self._json(text, method)
+            operation = _operation(text, method)
         return json.dumps(operation)
-
-    @staticmethod
-    def _json(text: str, method: str) -> dict:
-        try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise UpstreamFormatError(f"Google Trends API {method}: expected JSON, got {text[:80]!r}",
-                                      source=SOURCE) from exc
-        if not isinstance(value, dict):
-            raise UpstreamFormatError(f"Google Trends API {method}: expected an operation, got {text[:80]!r}",
-                                      source=SOURCE)
-        return value
 
 
 def _store_key(method: str, body: dict) -> str:
@@ -498,7 +496,7 @@ def collect_official_regions(terms, start, end, *, geo="US", level="region", sto
     >>> api = FakeTrendsApi(regions={"US-TX": 2.0, "US-VT": 0.5})
     >>> end = pd.Timestamp.now(tz="UTC").normalize() - pd.Timedelta(days=10)
     >>> collect_official_regions("small cap stocks", end - pd.Timedelta(days=90), end, session=api,
-    ...                          politeness=Politeness(pace=0))[["region", "scaled_search_interest"]]
+    ...                          politeness=Politeness(pace=0, sleep=lambda s: None))[["region", "scaled_search_interest"]]
       region  scaled_search_interest
     0  US-TX                   100.0
     1  US-VT                    25.0
