@@ -14,7 +14,7 @@ autocorrelation. Everything returns pandas objects or result objects with
 from __future__ import annotations
 
 from .backtest import BacktestResult, preis2013, preis_strategy
-from .claims import ClaimResult, check_article, outperformance_streaks, streak_record, ytd_gap
+from .claims import ClaimResult, Claims, check_article, outperformance_streaks, streak_record, ytd_gap
 from .collectors import (
     Politeness,
     collect_etf_shares,
@@ -56,6 +56,7 @@ from .errors import (
     ConnectionFailedError,
     DataError,
     DroppedItemsWarning,
+    GapWarning,
     MissingDependencyError,
     NonStationaryWarning,
     QueryTimeout,
@@ -106,6 +107,7 @@ __all__ = [
     "AuthenticationError",
     "BacktestResult",
     "ClaimResult",
+    "Claims",
     "CollectorError",
     "ConnectionFailedError",
     "CrossCorrelationResult",
@@ -113,6 +115,7 @@ __all__ = [
     "DataError",
     "DroppedItemsWarning",
     "FeedbackLoopResult",
+    "GapWarning",
     "GrangerResult",
     "ImpulseResponseResult",
     "MissingDependencyError",
