@@ -767,11 +767,14 @@ def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "RC_2024-06.ndjson").write_text(
-    ...     '{"id":"a1","subreddit":"stocks","created_utc":1717372800,"body":"small caps rip","score":3}\n'
-    ...     '{"id":"a2","subreddit":"pics","created_utc":1717372800,"body":"my cat","score":9}\n')
+    ...     '{"id":"a1","subreddit":"stocks","created_utc":1717372800,"body":"small caps rip","score":3}\\n'
+    ...     '{"id":"a2","subreddit":"pics","created_utc":1717372800,"body":"my cat","score":9}\\n')
     >>> items = scan_archive(folder / "RC_2024-06.ndjson", subreddits=["stocks"])
-    >>> list(items["id"]), items.attrs["reddit"]["lines"]["dropped"]["prefiltered"]
-    (['t1_a1'], 1)
+    >>> list(items["id"])
+    ['t1_a1']
+    >>> lines = items.attrs["reddit"].get("lines")
+    >>> lines.get("read"), lines.get("kept"), lines.get("dropped").get("prefiltered")
+    (2, 1, 1)
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise DataError(f"chunk_size: expected a positive number of bytes, got {chunk_size!r}")
@@ -864,7 +867,7 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "RC_2024-06.ndjson").write_text(
     ...     '{"id":"a1","subreddit":"stocks","author":"x","created_utc":1717372800,'
-    ...     '"body":"small caps are back","score":3}\n')
+    ...     '"body":"small caps are back","score":3}\\n')
     >>> daily = read_reddit_archives([folder / "RC_2024-06.ndjson"], workers=1)
     >>> mentions = daily[daily["metric"] == "mentions"]
     >>> mentions.set_index("term")["value"].to_dict()
