@@ -27,7 +27,10 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
         raise DataError(f"{name}: expected a DatetimeIndex, got {type(x.index).__name__}")
     if x.index.has_duplicates:
         dup = x.index[x.index.duplicated()][0]
-        raise DataError(f"{name}: the index has duplicate dates (first: {dup.date()})")
+        raise DataError(
+            f"{name}: the index has duplicate dates (first: {dup.date()}); aggregate them first, e.g. "
+            "x.groupby(level=0).last() for levels or .sum() for returns and volumes"
+        )
     if not (pd.api.types.is_numeric_dtype(x.dtype) or x.dtype == object):
         raise DataError(f"{name}: expected numeric values, got dtype {x.dtype}")
     if pd.api.types.is_bool_dtype(x.dtype):
@@ -70,6 +73,14 @@ def naive_utc(x):
     return x
 
 
+def _spans(series: dict) -> str:
+    """Where each series has data, for messages about dates that do not meet."""
+    return "; ".join(
+        f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
+        for k, s in series.items()
+    )
+
+
 def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.DataFrame:
     """Inner-join named series on their dates, drop rows with any NaN, check length.
 
@@ -80,10 +91,7 @@ def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.Da
     frame = pd.concat(series, axis=1, join="inner").dropna()
     if len(frame) < min_obs:
         names = ", ".join(series)
-        spans = "; ".join(
-            f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
-            for k, s in series.items()
-        )
+        spans = _spans(series)
         raise DataError(
             f"{names}: only {len(frame)} dates have every series present, need at least {min_obs}"
             f"{' ' + why if why else ''}. Check that the indexes share dates and frequency ({spans})."
@@ -106,3 +114,91 @@ def positive_int(value, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise DataError(f"{name}: expected an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+# ---------------------------------------------------------------- panels of series for the time-series tests
+
+_CALENDARS = ((0, 1.5, "daily"), (6, 8, "weekly"), (27, 32, "monthly"), (88, 93, "quarterly"))
+
+
+def _spacing_days(s: pd.Series) -> float | None:
+    idx = s.dropna().index
+    if len(idx) < 3:
+        return None
+    return float(np.median((idx[1:] - idx[:-1]).total_seconds())) / 86_400
+
+
+def calendar_name(days: float) -> str:
+    """``"weekly (dates 7 day(s) apart)"``: what a median spacing of ``days`` looks like."""
+    for lo, hi, label in _CALENDARS:
+        if lo < days <= hi:
+            return f"{label} (dates {days:g} day(s) apart)"
+    return f"dates {days:g} days apart"
+
+
+def checked_panel(series: dict, *, min_obs: int, why: str = "") -> tuple[pd.DataFrame, list[str]]:
+    """Check named series and join them on common dates into a gap-free frame.
+
+    The one input check of the time-series tests (correlation and leadlag):
+    each input through :func:`as_series`; leading and trailing rows with a
+    missing value dropped (log changes and trailing scores start with NaN);
+    then a DataError saying what to do for mixed frequencies, too few common
+    dates, a missing value or a skipped period inside the sample (the lags
+    would silently bridge it; daily data skip holidays, so skipped days are
+    not checked) and a constant series.
+
+    Returns the frame (columns keyed like ``series``) and display names: the
+    series' own names, or the keys when those clash.
+    """
+    clean = {k: naive_utc(as_series(s, k)) for k, s in series.items()}
+    keys = ", ".join(clean)
+    spacing = {k: d for k, d in ((k, _spacing_days(s)) for k, s in clean.items()) if d is not None and d > 0}
+    mixed = len(spacing) > 1 and max(spacing.values()) > 1.5 * min(spacing.values())
+    hint = (
+        "Mixed frequencies: "
+        + "; ".join(f"{k} is {calendar_name(d)}" for k, d in spacing.items())
+        + ". Put them on one calendar first, e.g. attention.to_google_weeks(daily, 'sum') for"
+        " Google's Sunday weeks (use 'last' for prices)."
+    )
+    full = pd.concat(clean, axis=1, join="inner")
+    ok = full.notna().all(axis=1).to_numpy()
+    if ok.sum() < min_obs:
+        spans = _spans(clean)
+        raise DataError(
+            f"{keys}: only {int(ok.sum())} dates have every series present, need at least {min_obs}"
+            f"{' ' + why if why else ''}. Lower the lags or use a longer sample; if the spans overlap, check "
+            "that the indexes share dates and frequency (a weekly series labelled Sunday never meets one "
+            f"labelled Friday) ({spans}).{' ' + hint if mixed else ''}"
+        )
+    if mixed:
+        raise DataError(f"{keys}: the series share dates but not a frequency. {hint}")
+    first, last = int(ok.argmax()), len(ok) - 1 - int(ok[::-1].argmax())
+    frame, holes = full.iloc[first : last + 1], ~ok[first : last + 1]
+    if holes.any():
+        gaps = frame[holes]
+        which = ", ".join(k for k in frame.columns if gaps[k].isna().any())
+        raise DataError(
+            f"{which}: {int(holes.sum())} date(s) inside the common sample have a missing value "
+            f"(first {gaps.index[0]:%Y-%m-%d}); the lags would silently bridge the gap. Fill short gaps "
+            "(e.g. x.interpolate(limit=2)) or test a stretch without gaps (x.loc[start:end])."
+        )
+    step = np.diff(frame.index.values).astype("timedelta64[s]").astype(float) / 86_400
+    if len(step) and np.median(step) >= 6 and step.max() > 1.5 * np.median(step):  # weekly or coarser
+        skipped = step > 1.5 * np.median(step)
+        at = int(np.argmax(skipped))
+        raise DataError(
+            f"{keys}: the common dates skip {int(skipped.sum())} period(s) "
+            f"(first after {frame.index[at]:%Y-%m-%d}, next date {frame.index[at + 1]:%Y-%m-%d}); the lags "
+            "would silently bridge the gap. Reindex to the full calendar and fill short gaps "
+            "(e.g. x.asfreq('W-SUN').interpolate(limit=2)) or test a stretch without gaps."
+        )
+    for k in frame.columns:
+        col = frame[k].to_numpy()
+        if np.ptp(col) <= 1e-12 * max(1.0, np.abs(col).max()):
+            raise DataError(
+                f"{k}: the series is constant ({col[0]:g}) over the {len(col)} common dates, so there is "
+                "no variation to test. Check the input: a search term too rare for Google comes back as "
+                "zeros (pick a more searched term or a longer window), and the log change of a flat series is 0."
+            )
+    labels = [str(s.name) for s in clean.values()]
+    return frame, labels if len(set(labels)) == len(labels) else list(clean)

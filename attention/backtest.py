@@ -11,13 +11,13 @@ prices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
-from ._validate import as_series, naive_utc, positive_int
+from ._validate import as_series, calendar_name, naive_utc, positive_int
 from .errors import DataError
 from .scoring import preis_delta
 
@@ -27,7 +27,7 @@ __all__ = ["PREIS2013_PUBLISHED", "BacktestResult", "preis2013", "preis_strategy
 PREIS2013_PUBLISHED = {"strategy": 3.26, "buy_and_hold": 0.16, "price_rule": 0.33}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class BacktestResult(ResultMixin):
     """A weekly long/short strategy driven by attention, against two baselines.
 
@@ -50,8 +50,16 @@ class BacktestResult(ResultMixin):
         relative to the returns (keeps the signal's persistence, breaks its
         timing).
     n_ties : int
-        Weeks where the search volume equals its trailing mean (to 1e-9);
-        the rule goes long on them, and their resolution can move results.
+        Traded weeks where the search volume equals its trailing mean (to
+        1e-9 with ``arithmetic="exact"``, exactly with ``"paper"``); how they
+        are resolved can move the result.
+    arithmetic : {"exact", "paper"}
+        How the trailing mean was computed and ties resolved (see
+        :func:`preis2013`).
+    tie_spread : dict
+        Total return with the tie weeks long, out of the market (``"none"``)
+        and short, everything else unchanged: how much the result hangs on
+        a rule the paper does not state.
     """
 
     term: str
@@ -63,6 +71,8 @@ class BacktestResult(ResultMixin):
     z_random: float
     p_shift: float
     n_ties: int
+    arithmetic: str = "exact"
+    tie_spread: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.weekly.copy()
@@ -81,7 +91,15 @@ class BacktestResult(ResultMixin):
             f"  {self.z_random:.2f} sds of random strategies; circular-shift p = {fmt_p(self.p_shift)}",
         ]
         if self.n_ties:
-            lines.append(f"  {self.n_ties} week(s) tie with their trailing mean; the rule goes long on them.")
+            rule = "no position" if self.arithmetic == "paper" else "the rule goes long"
+            spread = ", ".join(f"{k} {v:+.1%}" for k, v in self.tie_spread.items())
+            lines.append(f"  {self.n_ties} week(s) tie with their trailing mean ({rule} on them here);"
+                         f" with the ties {spread}.")
+        lines.append(
+            "  Trailing mean: "
+            + ("the paper's sequential sum in doubles, no position on an exact tie (as the authors' code)."
+               if self.arithmetic == "paper" else "ties within 1e-9 of the mean go long (the library's default).")
+        )
         lines.append(
             "  One term and one delta_t picked from many: a single backtest is not evidence that attention"
             " predicts prices."
@@ -102,14 +120,39 @@ class BacktestResult(ResultMixin):
         return fig
 
 
-def _run(term: str, search: pd.Series, price: pd.Series, delta_t: int) -> BacktestResult:
+_ARITHMETIC = ("exact", "paper")
+
+
+def _paper_delta(search: pd.Series, delta_t: int) -> pd.Series:
+    """n_t - (n_{t-1} + n_{t-2} + ... + n_{t-delta_t}) / delta_t, summed in this order in doubles, as the authors' code.
+
+    The order matters only in the last bit, but that bit decides whether a
+    week whose volume repeats its recent values is an exact tie.
+    """
+    n = search.to_numpy(dtype=float)
+    out = np.full(len(n), np.nan)
+    for i in range(delta_t, len(n)):
+        total = 0.0
+        for k in range(1, delta_t + 1):
+            total += n[i - k]
+        out[i] = n[i] - total / delta_t
+    return pd.Series(out, index=search.index)
+
+
+def _run(term: str, search: pd.Series, price: pd.Series, delta_t: int, arithmetic: str = "exact") -> BacktestResult:
     """The rule on aligned weekly arrays: ``price[i]`` is the first close after search week ``i``."""
-    signal = preis_delta(search, delta_t)
-    # Google's rounding makes exact ties common; decide them explicitly (long),
-    # not by floating-point noise in the rolling mean.
-    ties = signal.abs() <= 1e-9 * search.abs().max()
+    if arithmetic == "paper":
+        signal = _paper_delta(search, delta_t)
+        ties = signal == 0.0
+        tie_position = 0.0
+    else:
+        signal = preis_delta(search, delta_t)
+        # Google's rounding makes exact ties common; decide them explicitly (long),
+        # not by floating-point noise in the rolling mean.
+        ties = signal.abs() <= 1e-9 * search.abs().max()
+        tie_position = 1.0
     position = pd.Series(np.where(signal > 0, -1.0, 1.0), index=search.index)
-    position[ties] = 1.0
+    position[ties] = tie_position
     market = np.log(price).diff().shift(-1)  # return from this entry to the next
     price_signal = preis_delta(price, delta_t).shift(1)  # p(t-1) against the weeks before it
     price_position = pd.Series(np.where(price_signal > 0, -1.0, 1.0), index=price.index)
@@ -131,8 +174,18 @@ def _run(term: str, search: pd.Series, price: pd.Series, delta_t: int) -> Backte
     weekly["log_return"] = weekly["position"] * weekly["market_log_return"]
     r = weekly["market_log_return"].to_numpy()
     pos = weekly["position"].to_numpy()
+    spread_risk = float(np.sqrt((pos * pos) @ (r * r)))  # sd of random +-1 strategies trading the same weeks
+    if not spread_risk > 0:
+        raise DataError(
+            f"prices: the price does not change over the {len(weekly)} tradable weeks, so there is nothing to trade"
+            " (check that prices is a price series, not a constant)"
+        )
     total = float(pos @ r)
     shifted = np.array([np.roll(pos, k) @ r for k in range(1, len(r))])
+    tied = ties[weekly.index].to_numpy()
+    base = float(pos[~tied] @ r[~tied])
+    tie_spread = {rule: float(np.expm1(base + side * r[tied].sum())) for rule, side in
+                  (("long", 1.0), ("none", 0.0), ("short", -1.0))}
     return BacktestResult(
         term=term,
         delta_t=delta_t,
@@ -140,13 +193,21 @@ def _run(term: str, search: pd.Series, price: pd.Series, delta_t: int) -> Backte
         total_return=float(np.expm1(total)),
         buy_and_hold_return=float(np.expm1(r.sum())),
         price_rule_return=float(np.expm1(weekly["price_rule_position"].to_numpy() @ r)),
-        z_random=total / float(np.sqrt(r @ r)),
+        z_random=total / spread_risk,
         p_shift=float((1 + np.sum(shifted >= total)) / len(r)),
-        n_ties=int(ties[weekly.index].sum()),
+        n_ties=int(tied.sum()),
+        arithmetic=arithmetic,
+        tie_spread=tie_spread,
     )
 
 
-def preis2013(term: str = "debt", delta_t: int = 3) -> BacktestResult:
+def _check_arithmetic(arithmetic) -> str:
+    if arithmetic not in _ARITHMETIC:
+        raise DataError(f"arithmetic: expected 'exact' or 'paper', got {arithmetic!r}")
+    return arithmetic
+
+
+def preis2013(term: str = "debt", delta_t: int = 3, *, arithmetic: str = "exact") -> BacktestResult:
     """Replicate Preis, Moat & Stanley (2013) on their data (2004-2011, DJIA).
 
     Parameters
@@ -155,27 +216,37 @@ def preis2013(term: str = "debt", delta_t: int = 3) -> BacktestResult:
         One of the 98 search terms of :func:`attention.datasets.load_preis2013`.
     delta_t : int
         Weeks in the trailing mean.
+    arithmetic : {"exact", "paper"}, default "exact"
+        ``"exact"`` (the default): the trailing mean as pandas computes it,
+        and a week within 1e-9 of its trailing mean counts as a tie and goes
+        long ("otherwise buy"), so the result does not depend on rounding
+        noise. ``"paper"``: the authors' published arithmetic, which sums
+        the previous weeks in order (n[t-1] + ... + n[t-delta_t], in
+        doubles), divides by delta_t and takes no position in a week whose
+        change is exactly zero; it reproduces the published figures.
 
     Returns
     -------
     BacktestResult
         For "debt" and ``delta_t = 3`` compare with
-        :data:`PREIS2013_PUBLISHED` (+326%, +16%, +33%).
+        :data:`PREIS2013_PUBLISHED` (+326%, +16%, +33%);
+        ``tie_spread`` shows the result under each tie rule.
 
     Raises
     ------
     DataError
-        If ``term`` is not in the data or ``delta_t`` is not a positive integer.
+        If ``term`` is not in the data, ``delta_t`` is not a positive integer
+        or ``arithmetic`` is unknown.
 
     Notes
     -----
     The paper does not say what to do when search volume equals its trailing
     mean, and the published file rounds to six digits, so for "debt" at
-    delta_t = 3 twelve weeks tie exactly. Here a tie goes long ("otherwise
-    buy"), which gives +314%. Breaking the ties by the sign of the
-    floating-point rounding error in the mean, as a naive implementation
-    does, gives +325%: the paper's +326% is that computation (the test suite
-    checks both).
+    delta_t = 3 twelve weeks tie exactly. The default sends them long, which
+    gives +314%; the authors' code sums the weeks sequentially, so that
+    rounding makes some of those weeks tiny rises or falls and only the rest
+    exact ties, which it sits out: +326%, the published figure.
+    ``docs/backtest.md`` tabulates both for delta_t = 1..6.
 
     Examples
     --------
@@ -183,18 +254,23 @@ def preis2013(term: str = "debt", delta_t: int = 3) -> BacktestResult:
     >>> result = preis2013("debt", delta_t=3)
     >>> round(result.buy_and_hold_return, 3), round(result.price_rule_return, 3)
     (0.165, 0.33)
+    >>> round(preis2013("debt", 3, arithmetic="paper").total_return, 2)
+    3.26
     """
     from .datasets import load_preis2013
 
     delta_t = positive_int(delta_t, "delta_t")
+    arithmetic = _check_arithmetic(arithmetic)
     data = load_preis2013()
     terms = [c for c in data.columns if c not in ("djia_date", "djia_close")]
     if term not in terms:
         raise DataError(f"term: {term!r} is not one of the 98 Preis et al. terms, e.g. {terms[:5]}")
-    return _run(term, data[term], data["djia_close"], delta_t)
+    return _run(term, data[term], data["djia_close"], delta_t, arithmetic)
 
 
-def preis_strategy(search, prices, delta_t: int = 3) -> BacktestResult:
+def preis_strategy(
+    search, prices, delta_t: int = 3, *, arithmetic: str = "exact", require_weekly: bool = True
+) -> BacktestResult:
     """Run the Preis et al. rule on any weekly search series and daily prices.
 
     Parameters
@@ -208,6 +284,12 @@ def preis_strategy(search, prices, delta_t: int = 3) -> BacktestResult:
         search week has ended, so the signal never uses data it could not
         have had.
     delta_t : int
+    arithmetic : {"exact", "paper"}, default "exact"
+        As in :func:`preis2013`.
+    require_weekly : bool, default True
+        The rule is defined on weeks: ``search`` on any other calendar is
+        refused unless this is False (then each period trades at the first
+        close at least seven days after its label).
 
     Returns
     -------
@@ -216,10 +298,20 @@ def preis_strategy(search, prices, delta_t: int = 3) -> BacktestResult:
     Raises
     ------
     DataError
-        If inputs are empty, non-numeric or do not overlap enough.
+        If inputs are empty, non-numeric or do not overlap enough, prices are
+        not positive or never change, or ``search`` is not weekly.
     """
     delta_t = positive_int(delta_t, "delta_t")
+    arithmetic = _check_arithmetic(arithmetic)
+    if not isinstance(require_weekly, (bool, np.bool_)):
+        raise DataError(f"require_weekly: expected True or False, got {require_weekly!r}")
     s = naive_utc(as_series(search, "search", min_obs=delta_t + 10))
+    days = float(np.median(np.diff(s.dropna().index.values).astype("timedelta64[s]").astype(float))) / 86_400
+    if require_weekly and not 6 < days <= 8:
+        raise DataError(
+            f"search: the Preis et al. rule trades weekly, but search is {calendar_name(days)}; aggregate it to"
+            " Google's weeks first (attention.to_google_weeks(search, 'mean')) or pass require_weekly=False"
+        )
     p = naive_utc(as_series(prices, "prices", min_obs=delta_t + 10)).dropna()
     if (p <= 0).any():
         raise DataError("prices: must be positive")
@@ -238,4 +330,4 @@ def preis_strategy(search, prices, delta_t: int = 3) -> BacktestResult:
             " following close; check that search is weekly (Sunday-labelled) and prices daily over the same years"
         )
     # Signals come from consecutive weeks of search; weeks without a price just do not trade.
-    return _run(str(s.name), s, entry, delta_t)
+    return _run(str(s.name), s, entry, delta_t, arithmetic)

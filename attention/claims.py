@@ -27,7 +27,7 @@ from .errors import DataError
 __all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ClaimResult(ResultMixin):
     """One claim, the number that settles it, and the evidence behind it.
 
@@ -53,6 +53,9 @@ class ClaimResult(ResultMixin):
     evidence: dict
     series: pd.DataFrame
     verdict: str = ""
+
+    def _key_numbers(self) -> dict:
+        return {"claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict}
 
     def summary(self) -> str:
         import textwrap
@@ -576,11 +579,14 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ClaimsTable(ResultMixin):
     """Several claims side by side: verdict, claim, the number, the finding."""
 
     claims: tuple
+
+    def _key_numbers(self) -> dict:
+        return {"claims": len(self.claims), "verdicts": tuple(c.verdict for c in self.claims)}
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(

@@ -213,7 +213,7 @@ def _collect_reddit(args) -> int:
                                          end=args.end, progress=progress, client=client,
                                          checkpoint=args.checkpoint)
         meta = frame.attrs["reddit"]
-        report = meta["lines"]
+        report = meta["accounting"]
         dropped = ", ".join(f"{n} {reason}" for reason, n in report["dropped"].items() if n)
         lines = [f"Reddit archives: {meta['files']} file(s), {meta['resumed']} from the checkpoint",
                  f"lines: {report['read']} read, {report['kept']} kept" + (f"; dropped: {dropped}" if dropped else "")]

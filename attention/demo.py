@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._results import ResultMixin, fmt_p, new_axes
+from ._results import ResultMixin, fmt_p
 from .backtest import PREIS2013_PUBLISHED, BacktestResult, preis2013
 from .claims import ClaimsTable, check_article
-from .correlation import FeedbackLoopResult, benjamini_hochberg, feedback_loop
+from .correlation import FeedbackLoopResult, feedback_loop
+from .correlation._screen import LoopScreen, bh_screen
 from .datasets import load_preis2013, load_prices
 from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
 from .scoring import log_change
@@ -49,7 +50,7 @@ _NOTES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DemoResult(ResultMixin):
     """Everything ``attention demo`` computed.
 
@@ -70,6 +71,10 @@ class DemoResult(ResultMixin):
     loop: FeedbackLoopResult
     backtest: BacktestResult
     notes: tuple
+
+    def _key_numbers(self) -> dict:
+        return {"claims": len(self.claims), "loops": len(self.screen.table),
+                "supported": int(self.screen.table["supported"].sum()), "backtest": self.backtest.total_return}
 
     def results(self) -> dict:
         """Title -> result, in reading order (what the report renders)."""
@@ -156,54 +161,6 @@ def _records(frame: pd.DataFrame) -> list:
     return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in out]
 
 
-@dataclass(frozen=True)
-class LoopScreen(ResultMixin):
-    """Feedback loops of several (term, ticker) pairs, corrected for the screen.
-
-    ``table`` has one row per pair: each link's standardised effect size,
-    ``n``, ``p_loop``, ``p_bh`` (Benjamini-Hochberg across the screen) and
-    ``supported``.
-    """
-
-    table: pd.DataFrame
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.copy()
-
-    def summary(self) -> str:
-        t = self.table
-        rows = [f"{'term':<14}{'ticker':<7}{'R->A':>7}{'A->F':>7}{'F->R':>7}{'p_loop':>8}{'p_BH':>8}  supported"]
-        for (term, ticker), r in t.iterrows():
-            rows.append(
-                f"{term:<14}{ticker:<7}{r['returns -> attention']:>+7.2f}{r['attention -> flows']:>+7.2f}"
-                f"{r['flows -> returns']:>+7.2f}{fmt_p(r.p_loop):>8}{fmt_p(r.p_bh):>8}"
-                f"  {'yes' if r.supported else 'no'}"
-            )
-        supported = int(t["supported"].sum())
-        rows += [
-            "(R->A, A->F, F->R: standardised effect sizes; tests one-sided for the claimed + signs)",
-            "",
-            f"{supported} of {len(t)} loops supported after Benjamini-Hochberg at 5%."
-            + ("" if supported else " The data do not support a returns -> attention -> flows -> returns loop."),
-        ]
-        return "\n".join(rows)
-
-    def plot(self, ax=None):
-        """Effect size of each link for every (term, ticker) pair."""
-        fig, ax = new_axes(ax, figsize=(9, 3.8))
-        links = ["returns -> attention", "attention -> flows", "flows -> returns"]
-        labels = [f"{term} / {ticker}" for term, ticker in self.table.index]
-        x = np.arange(len(labels))
-        for i, link in enumerate(links):
-            ax.bar(x + (i - 1) * 0.27, self.table[link], width=0.27, label=link)
-        ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xticks(x, labels, rotation=30, ha="right", fontsize=8)
-        ax.set(ylabel="standardised effect", title="Loop links by search term and ETF")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        return fig
-
-
 def _market_inputs(prices: pd.DataFrame, ticker: str) -> dict:
     """Weekly log returns and the flow proxy of one ETF."""
     close, volume = prices[("Close", ticker)].dropna(), prices[("Volume", ticker)].dropna()
@@ -249,6 +206,4 @@ def run_demo(as_of="2026-01-16", *, n_surrogates: int = 999, seed: int = 2026) -
             }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.names = ["term", "ticker"]
-    table["p_bh"] = benjamini_hochberg(table["p_loop"].to_numpy())
-    table["supported"] = table["p_bh"] <= 0.05
-    return DemoResult(claims=claims, screen=LoopScreen(table), loop=first, backtest=preis2013("debt", 3), notes=_NOTES)
+    return DemoResult(claims=claims, screen=LoopScreen(bh_screen(table)), loop=first, backtest=preis2013("debt", 3), notes=_NOTES)

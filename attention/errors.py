@@ -6,6 +6,8 @@ so ``except attention.AttentionError`` catches all of them::
     AttentionError
      +-- CollectorError               a data source failed
      |    +-- RateLimitError           the source said "too many requests"
+     |    +-- ConnectionFailedError    the host cannot be reached at all (no network, DNS, refused)
+     |    +-- QueryTimeout             the source gave up on a query that was too heavy
      |    +-- AuthenticationError      credentials missing or refused
      |    +-- UpstreamFormatError      the source answered in a shape we do not know
      +-- DataError (also ValueError)  input data or arguments are unusable
@@ -16,6 +18,11 @@ so ``except attention.AttentionError`` catches all of them::
      +-- NonStationaryWarning         a tested series looks non-stationary
      +-- RoundingFloorWarning         Google's integer rounding swamps a term
      +-- TruncatedListingWarning      a source could not serve the whole range
+     +-- DroppedItemsWarning          items read were dropped (no id, no time, wrong kind ...)
+
+Errors of the collector family carry ``.source`` (e.g. ``"google_trends"``)
+and ``.url`` (scheme, host and path only: query strings may hold tokens), or
+``None`` where they do not apply.
 
 Warnings derive from :class:`AttentionWarning`, so they can be filtered as one
 family with :func:`warnings.filterwarnings`.
@@ -28,9 +35,12 @@ __all__ = [
     "AttentionWarning",
     "AuthenticationError",
     "CollectorError",
+    "ConnectionFailedError",
     "DataError",
+    "DroppedItemsWarning",
     "MissingDependencyError",
     "NonStationaryWarning",
+    "QueryTimeout",
     "RateLimitError",
     "RoundingFloorWarning",
     "TruncatedListingWarning",
@@ -43,11 +53,37 @@ class AttentionError(Exception):
 
 
 class CollectorError(AttentionError):
-    """A data source could not deliver what was asked."""
+    """A data source could not deliver what was asked.
+
+    Parameters
+    ----------
+    *args : object
+        The message: what failed and what to do about it.
+    source : str, optional
+        The data source, e.g. ``"google_trends"``, ``"reddit"``.
+    url : str, optional
+        Where the request went, without query string or credentials.
+    """
+
+    def __init__(self, *args: object, source: str | None = None, url: str | None = None) -> None:
+        super().__init__(*args)
+        self.source = source
+        self.url = url
 
 
 class RateLimitError(CollectorError):
     """The source refused further requests for now (HTTP 429 or equivalent)."""
+
+
+class ConnectionFailedError(CollectorError):
+    """The host could not be reached at all: no network, an unknown name or a refused connection.
+
+    Not retried: unlike a rate limit, waiting minutes will not fix it.
+    """
+
+
+class QueryTimeout(CollectorError):
+    """The source gave up on a query (Arctic Shift: "Timeout. Maybe slow down a bit"); a smaller page helps."""
 
 
 class AuthenticationError(CollectorError):
@@ -88,4 +124,13 @@ class TruncatedListingWarning(AttentionWarning):
     praw: a listing ended before reaching ``start`` (Reddit serves about
     1000 items per listing), so earlier days are missing. Arctic Shift: more
     items were created within one second than a page holds.
+    """
+
+
+class DroppedItemsWarning(AttentionWarning):
+    """Items that were read were dropped for a reason that loses information.
+
+    The message names each reason and its count (an item without an id or a
+    creation time, a comment where posts were asked, an unreadable line);
+    ``frame.attrs["reddit"]["accounting"]`` holds the same counts.
     """

@@ -22,7 +22,7 @@ from .themes import DEFAULT_THEMES, Theme, get_theme
 __all__ = ["PipelineResult", "run"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PipelineResult(ResultMixin):
     """Everything :func:`run` collected and concluded.
 
@@ -49,6 +49,11 @@ class PipelineResult(ResultMixin):
     claims: tuple
     notes: tuple
     report: Path | None = field(default=None)
+
+    def _key_numbers(self) -> dict:
+        supported = int(self.screen["supported"].sum()) if "supported" in self.screen else 0
+        return {"observations": len(self.observations), "loops": len(self.loops), "supported": supported,
+                "claims": len(self.claims)}
 
     def to_frame(self) -> pd.DataFrame:
         return self.screen.copy()
@@ -238,7 +243,8 @@ def run(
     from .claims import check_article
     from .collectors import collect_google_trends, collect_reddit
     from .collectors.reddit import DEFAULT_SUBREDDITS
-    from .correlation import benjamini_hochberg, feedback_loop
+    from .correlation import feedback_loop
+    from .correlation._screen import bh_screen
     from .store import Store
 
     chosen = _themes(themes)
@@ -290,8 +296,7 @@ def run(
     screen = pd.DataFrame.from_dict(rows, orient="index", columns=["n", "p_loop"])
     if len(screen):
         screen.index = pd.MultiIndex.from_tuples(screen.index, names=["theme", "source"])
-        screen["p_bh"] = benjamini_hochberg(screen["p_loop"].to_numpy())
-        screen["supported"] = screen["p_bh"] <= 0.05
+        screen = bh_screen(screen)
     weekly = pd.DataFrame(panel).loc[start - pd.Timedelta(days=7): end]
     notes.append("Flows are a PROXY (abnormal dollar volume of the theme's ETF): they measure how much trades,"
                  " not whether money flows in or out.")

@@ -12,6 +12,12 @@ and this module exists to keep them:
 * **Never fetch the same request twice.** Responses are keyed by a string the
   collector derives from its request; :meth:`Store.has_response` answers
   "already fetched?" before any network call.
+* **Never keep a bad answer as good.** Given ``validate=``,
+  :meth:`Store.put_response` parses the answer first and commits it as good
+  only if the parser accepts it. An answer it refuses (a captcha page, an
+  empty body, truncated JSON) is kept marked bad, for diagnosis
+  (:meth:`Store.bad_responses`), is never served by :meth:`Store.get_response`
+  or :meth:`Store.has_response`, and the next run asks again.
 
 Parsed results go to an ``observations`` table in the tidy schema of
 :mod:`attention.schema`, keyed by (date, source, term, metric, run) so that
@@ -38,7 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, MissingDependencyError
+from .errors import AttentionError, DataError, MissingDependencyError, UpstreamFormatError
 from .schema import OBSERVATION_COLUMNS, validate_observations
 
 __all__ = ["DEFAULT_STORE_ENV", "SCHEMA_VERSION", "Store", "default_store_path"]
@@ -46,7 +52,7 @@ __all__ = ["DEFAULT_STORE_ENV", "SCHEMA_VERSION", "Store", "default_store_path"]
 #: Environment variable that overrides the default store location.
 DEFAULT_STORE_ENV = "ATTENTION_STORE"
 #: Version of the store's tables; a store written by a newer version is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MEMORY = ":memory:"
 
@@ -61,7 +67,9 @@ CREATE TABLE IF NOT EXISTS responses (
     request    TEXT NOT NULL,
     status     INTEGER NOT NULL,
     body       TEXT NOT NULL,
-    fetched_at TEXT NOT NULL
+    fetched_at TEXT NOT NULL,
+    ok         INTEGER NOT NULL DEFAULT 1,
+    problem    TEXT
 );
 CREATE INDEX IF NOT EXISTS responses_source ON responses (source);
 CREATE TABLE IF NOT EXISTS observations (
@@ -181,8 +189,12 @@ class Store:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(responses)")}
+            if "ok" not in columns:  # schema 1: every stored answer was taken as good
+                conn.execute("ALTER TABLE responses ADD COLUMN ok INTEGER NOT NULL DEFAULT 1")
+                conn.execute("ALTER TABLE responses ADD COLUMN problem TEXT")
             conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
 
     @property
@@ -198,8 +210,13 @@ class Store:
 
     # -- raw responses ---------------------------------------------------------
 
-    def put_response(self, key: str, *, source: str, request: dict, status: int, body: str) -> None:
+    def put_response(self, key: str, *, source: str, request: dict, status: int, body: str, validate=None):
         """Save one raw response, committed before this method returns.
+
+        With ``validate``, the answer is parsed first and committed as good
+        only if the parser accepts it; otherwise it is kept marked bad (see
+        :meth:`bad_responses`), never served from the store, and the
+        parser's error is raised.
 
         Parameters
         ----------
@@ -215,12 +232,36 @@ class Store:
             HTTP status (or the source's equivalent).
         body : str
             The response text exactly as received.
+        validate : callable, optional
+            ``validate(body)`` parses the answer and raises if it is not
+            what was expected.
+
+        Returns
+        -------
+        object
+            ``validate(body)``, or ``None`` without ``validate``.
 
         Raises
         ------
         DataError
             If an argument has the wrong type, ``key`` or ``source`` is empty,
             or ``request`` is not JSON-serialisable.
+        UpstreamFormatError
+            If ``validate`` refuses the answer (an ``AttentionError`` it raises
+            is raised as is; anything else is wrapped). The answer is then
+            stored marked bad.
+
+        Examples
+        --------
+        >>> import json
+        >>> with Store(":memory:") as store:
+        ...     try:
+        ...         store.put_response("k", source="demo", request={}, status=200, body="<html>captcha",
+        ...                            validate=json.loads)
+        ...     except UpstreamFormatError:
+        ...         pass
+        ...     store.has_response("k"), len(store.bad_responses())
+        (False, 1)
         """
         _check_name(key, "key")
         _check_name(source, "source")
@@ -234,16 +275,31 @@ class Store:
             raise DataError(f"status: expected an int, got {status!r}")
         if not isinstance(body, str):
             raise DataError(f"body: expected str, got {type(body).__name__}")
+        result, problem = None, None
+        if validate is not None:
+            try:
+                result = validate(body)
+            except AttentionError as exc:
+                problem, error = f"{type(exc).__name__}: {exc}", exc
+            except Exception as exc:  # a parser tripping on an unexpected shape: the answer is bad
+                problem = f"{type(exc).__name__}: {exc}"
+                error = UpstreamFormatError(f"{source}: the answer could not be read ({problem})", source=source)
+                error.__cause__ = exc
         fetched_at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         with _transaction(self._db) as db:
             db.execute(
-                "INSERT OR REPLACE INTO responses (key, source, request, status, body, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (key, source, request_json, int(status), body, fetched_at),
+                "INSERT OR REPLACE INTO responses (key, source, request, status, body, fetched_at, ok, problem)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, source, request_json, int(status), body, fetched_at, int(problem is None), problem),
             )
+        if problem is not None:
+            raise error
+        return result
 
     def get_response(self, key: str) -> dict | None:
-        """Return the response stored under ``key``, or ``None``.
+        """Return the good response stored under ``key``, or ``None``.
+
+        An answer stored as bad is never returned: it must be asked again.
 
         Returns
         -------
@@ -258,18 +314,31 @@ class Store:
         """
         _check_name(key, "key")
         row = self._db.execute(
-            "SELECT key, source, request, status, body, fetched_at FROM responses WHERE key = ?", (key,)
+            f"SELECT {_RESPONSE_COLUMNS} FROM responses WHERE key = ? AND ok = 1", (key,)
         ).fetchone()
-        if row is None:
-            return None
-        return {
-            "key": row[0],
-            "source": row[1],
-            "request": json.loads(row[2]),
-            "status": row[3],
-            "body": row[4],
-            "fetched_at": pd.Timestamp(row[5]).tz_convert("UTC"),
-        }
+        return None if row is None else _response(row)
+
+    def bad_responses(self, source: str | None = None) -> list[dict]:
+        """Answers a parser refused, kept for diagnosis (never served as data).
+
+        Returns
+        -------
+        list of dict
+            As :meth:`get_response`, plus ``problem``: why the answer was refused.
+
+        Raises
+        ------
+        DataError
+            If ``source`` is given and is not a non-empty string.
+        """
+        where, params = "WHERE ok = 0", []
+        if source is not None:
+            _check_name(source, "source")
+            where, params = "WHERE ok = 0 AND source = ?", [source]
+        rows = self._db.execute(
+            f"SELECT {_RESPONSE_COLUMNS}, problem FROM responses {where} ORDER BY fetched_at", params
+        ).fetchall()
+        return [{**_response(row), "problem": row[6]} for row in rows]
 
     def has_response(self, key: str) -> bool:
         """Whether a response is stored under ``key`` (ask before fetching).
@@ -280,10 +349,10 @@ class Store:
             If ``key`` is not a non-empty string.
         """
         _check_name(key, "key")
-        return self._db.execute("SELECT 1 FROM responses WHERE key = ?", (key,)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM responses WHERE key = ? AND ok = 1", (key,)).fetchone() is not None
 
     def response_keys(self, source: str | None = None) -> set[str]:
-        """Keys of the stored responses, optionally of one source only.
+        """Keys of the stored good responses, optionally of one source only.
 
         Raises
         ------
@@ -291,10 +360,10 @@ class Store:
             If ``source`` is given and is not a non-empty string.
         """
         if source is None:
-            rows = self._db.execute("SELECT key FROM responses")
+            rows = self._db.execute("SELECT key FROM responses WHERE ok = 1")
         else:
             _check_name(source, "source")
-            rows = self._db.execute("SELECT key FROM responses WHERE source = ?", (source,))
+            rows = self._db.execute("SELECT key FROM responses WHERE ok = 1 AND source = ?", (source,))
         return {row[0] for row in rows}
 
     # -- observations ----------------------------------------------------------
@@ -461,10 +530,11 @@ class Store:
         db = self._conn
         lines = [f"market-attention store at {self._path}"]
         by_source = db.execute(
-            "SELECT source, COUNT(*) FROM responses GROUP BY source ORDER BY source"
+            "SELECT source, COUNT(*), SUM(ok = 0) FROM responses GROUP BY source ORDER BY source"
         ).fetchall()
-        lines.append(f"responses: {sum(n for _, n in by_source)}")
-        lines += [f"  {source}: {n}" for source, n in by_source]
+        lines.append(f"responses: {sum(n - bad for _, n, bad in by_source)}")
+        lines += [f"  {source}: {n - bad}" + (f" (and {bad} refused as bad)" if bad else "")
+                  for source, n, bad in by_source]
         by_term = db.execute(
             "SELECT source, term, COUNT(*) FROM observations GROUP BY source, term ORDER BY source, term"
         ).fetchall()
@@ -477,7 +547,7 @@ class Store:
     def __repr__(self) -> str:
         if self._conn is None:
             return f"Store({str(self._path)!r}, closed)"
-        n_resp = self._conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+        n_resp = self._conn.execute("SELECT COUNT(*) FROM responses WHERE ok = 1").fetchone()[0]
         n_obs = self._conn.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
         return f"Store({str(self._path)!r}, responses={n_resp}, observations={n_obs})"
 
@@ -492,6 +562,20 @@ class Store:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+_RESPONSE_COLUMNS = "key, source, request, status, body, fetched_at"
+
+
+def _response(row) -> dict:
+    return {
+        "key": row[0],
+        "source": row[1],
+        "request": json.loads(row[2]),
+        "status": row[3],
+        "body": row[4],
+        "fetched_at": pd.Timestamp(row[5]).tz_convert("UTC"),
+    }
 
 
 @contextlib.contextmanager

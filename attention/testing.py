@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse, urlsplit
 
@@ -420,7 +421,8 @@ class FakeArcticShift:
         return response
 
     def _answer(self, path, params):
-        kind = {"/api/posts/search": "post", "/api/comments/search": "comment"}.get(path)
+        aggregate = path.endswith("/aggregate")
+        kind = {"/api/posts/search": "post", "/api/comments/search": "comment"}.get(path.removesuffix("/aggregate"))
         if kind is None:
             return _response(404, {"data": None, "error": "Not found"})
         if self.fail_once is not None:
@@ -438,6 +440,8 @@ class FakeArcticShift:
                 self.retry_afters.append(float(reset))
             return _response(429, {"data": None, "error": "Too many requests"}, headers)
         self.used += 1
+        if aggregate:
+            return self._aggregate(kind, params)
         try:
             limit = int(params.get("limit", 25))
             after, before = _epoch_ms(params["after"]), _epoch_ms(params["before"])
@@ -462,6 +466,26 @@ class FakeArcticShift:
         if self.rate_headers and self.budget is not None:
             headers = {"X-RateLimit-Remaining": str(self.budget - self.used), "X-RateLimit-Reset": str(reset)}
         return _response(200, {"data": data}, headers)
+
+
+    def _aggregate(self, kind, params):
+        """Counts per UTC day bucket, ``{"data": [{"created_utc": "<ISO day>", "count": n}]}``, days with items only."""
+        if params.get("aggregate") != "created_utc" or params.get("frequency") != "day":
+            return _response(400, {"data": None, "error": "Only aggregate=created_utc&frequency=day is faked"})
+        try:
+            after, before = _epoch_ms(params["after"]), _epoch_ms(params["before"])
+        except (KeyError, ValueError):
+            return _response(400, {"data": None, "error": "Invalid parameters"})
+        sub = str(params.get("subreddit", "")).lower()
+        days: dict[int, int] = {}
+        for r in self.corpus[kind]:
+            ms = r["created_utc"] * 1000
+            if r["subreddit"].lower() == sub and (ms >= after if self.after_inclusive else ms > after) and ms < before:
+                day = r["created_utc"] - r["created_utc"] % 86400
+                days[day] = days.get(day, 0) + 1
+        data = [{"created_utc": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(d)), "count": n}
+                for d, n in sorted(days.items())]
+        return _response(200, {"data": data})
 
 
 def _epoch_ms(value) -> int:

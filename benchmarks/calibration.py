@@ -102,9 +102,11 @@ def simulate(scenario: str, rng) -> dict:
 
 def battery(series: dict, plan, rng) -> pd.DataFrame:
     """feedback_loop's link table without the ADF/KPSS screen."""
-    from attention.correlation import _LINKS, _checked_frame, _links_table, _run_links
+    from attention._validate import checked_panel
+    from attention.correlation._loop import _LINKS
+    from attention.correlation._surrogates import _links_table, _run_links
 
-    frame = _checked_frame(series, plan)
+    frame, _ = checked_panel(series, min_obs=plan.min_obs, why=plan.why)
     names = {k: k for k in frame.columns}
     rows, _, _ = _run_links(frame, _LINKS, (1, 1, 1), plan, rng, names)
     return _links_table(rows, plan.alpha)
@@ -113,7 +115,7 @@ def battery(series: dict, plan, rng) -> pd.DataFrame:
 def run_chunk(args) -> dict:
     """p-values of every method for simulations [lo, hi) of one scenario: {method: (sims, 3)}, and p_loop."""
     scenario, lo, hi, root = args
-    from attention.correlation import _make_plan
+    from attention.correlation._surrogates import _make_plan
 
     plans = {
         "circular": _make_plan(2, 8, B, "circular", None, ALPHA),

@@ -112,8 +112,8 @@ def main():
         load_after = os.getloadavg()
         for name, frame in (("1 worker", one), ("2 workers", two)):
             pd.testing.assert_frame_equal(frame, serial, check_exact=True)
-            assert frame.attrs["reddit"]["lines"] == serial.attrs["reddit"]["lines"], name
-        lines = serial.attrs["reddit"]["lines"]
+            assert frame.attrs["reddit"]["accounting"] == serial.attrs["reddit"]["accounting"], name
+        lines = serial.attrs["reddit"]["accounting"]
         mentions = int(serial.loc[serial["metric"] == "mentions", "value"].sum())
         print(f"equal to the last bit, serial and on both clusters: {len(serial)} observations, {mentions} mentions; "
               f"{lines['read']:,} lines read = {lines['kept']} kept + dropped {lines['dropped']}")

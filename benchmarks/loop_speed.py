@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     screen = min(_timed(lambda: stationarity(frame)) for _ in range(args.repeat))
 
     # The same shifts feedback_loop drew: the first draw of its generator.
-    from attention.correlation import _min_shift
+    from attention.correlation._surrogates import _min_shift
 
     n = len(data["attention"])
     min_shift = _min_shift(MAX_LAG)

@@ -33,7 +33,9 @@ def bench_surrogates():
     """The loop test's surrogate engine against refitting statsmodels OLS per surrogate."""
     import statsmodels.api as sm
 
-    from attention.correlation import _lags, _shifted_lags, _sum_t_stats
+    from _kernels import _shifted_lags, _sum_t_stats  # benchmarks/ is on sys.path when run as a script
+
+    from attention._linalg import lagmat as _lags
 
     rng = np.random.default_rng(0)
     n, lags, b = 370, 2, 199

@@ -61,6 +61,8 @@ PUBLIC_ERRORS = [
     attention.RateLimitError,
     attention.AuthenticationError,
     attention.UpstreamFormatError,
+    attention.ConnectionFailedError,
+    attention.QueryTimeout,
     attention.DataError,
     attention.MissingDependencyError,
 ]
@@ -88,7 +90,8 @@ def test_data_error_is_a_value_error_and_missing_dependency_an_import_error():
 
 
 @pytest.mark.parametrize(
-    "exc", [attention.RateLimitError, attention.AuthenticationError, attention.UpstreamFormatError]
+    "exc", [attention.RateLimitError, attention.AuthenticationError, attention.UpstreamFormatError,
+            attention.ConnectionFailedError, attention.QueryTimeout]
 )
 def test_source_failures_are_collector_errors(exc):
     assert issubclass(exc, attention.CollectorError)

@@ -441,20 +441,20 @@ def test_every_line_is_kept_or_counted(tmp_path):
     for subreddits in (archives.DEFAULT_SUBREDDITS, None):
         for size in (64, 2**20):
             report = quietly(path, subreddits=subreddits, start="2024-06-03", chunk_size=size).attrs["reddit"]
-            lines_ = report["lines"]
+            lines_ = report["accounting"]
             assert lines_["read"] == 13
             assert lines_["kept"] + sum(lines_["dropped"].values()) == 13
             dropped = lines_["dropped"]
             # "bad" and "cut" are cut short, "bin" is not UTF-8: counted as malformed, however filtered
             assert dropped["malformed"] == 3 and dropped["blank"] == 1 and dropped["duplicate"] == 1
-            assert dropped["out_of_range"] == 1
-    report = read(path, workers=1).attrs["reddit"]["lines"]
+            assert dropped["outside the range"] == 1 and set(dropped) <= set(archives.DROP_REASONS)
+    report = read(path, workers=1).attrs["reddit"]["accounting"]
     assert report["read"] == 13 and report["kept"] + sum(report["dropped"].values()) == 13
 
 
 def test_duplicates_across_files_are_counted(dumps, tmp_path):
     overlap = write_zst(tmp_path / "RC_again.zst", COMMENTS[:4])
-    lines = read([*dumps, overlap], workers=1).attrs["reddit"]["lines"]
+    lines = read([*dumps, overlap], workers=1).attrs["reddit"]["accounting"]
     assert lines["read"] == len(POSTS) + len(COMMENTS) + 4
     assert lines["kept"] + sum(lines["dropped"].values()) == lines["read"]
     assert lines["dropped"]["duplicate"] == 3  # c1, c2, c4 again (c3 is removed: no mention)
@@ -527,7 +527,7 @@ def test_checkpoint_resumes_without_rescanning(dumps, wsb_dumps, tmp_path, monke
     resumed = read(paths, workers=1, checkpoint=folder)
     pd.testing.assert_frame_equal(resumed, fresh)
     assert len(scanned) == len(paths) - saved and resumed.attrs["reddit"]["resumed"] == saved
-    assert resumed.attrs["reddit"]["lines"] == fresh.attrs["reddit"]["lines"]
+    assert resumed.attrs["reddit"]["accounting"] == fresh.attrs["reddit"]["accounting"]
     scanned.clear()
     again = read(paths, workers=1, checkpoint=folder)
     pd.testing.assert_frame_equal(again, fresh)
@@ -624,4 +624,4 @@ def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path)
         obs = read(paths, client=client, scorer=KillsItsWorkerOnce(marker))
     assert marker.exists()  # a worker did die
     pd.testing.assert_frame_equal(obs, serial, check_exact=True)
-    assert obs.attrs["reddit"]["failed"] == {} and obs.attrs["reddit"]["lines"] == serial.attrs["reddit"]["lines"]
+    assert obs.attrs["reddit"]["failed"] == {} and obs.attrs["reddit"]["accounting"] == serial.attrs["reddit"]["accounting"]

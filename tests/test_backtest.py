@@ -40,8 +40,8 @@ def test_buy_and_hold_is_the_djia_over_the_traded_weeks(debt, preis):
     assert debt.buy_and_hold_return == pytest.approx(end / start - 1, rel=1e-9)
 
 
-def test_paper_figure_is_the_naive_tie_break(debt, preis):
-    """Preis et al.'s +326% comes from breaking the 12 exact ties by floating-point noise."""
+def test_naive_tie_break_comes_close_to_the_paper(debt, preis):
+    """Breaking the 12 exact ties by pandas' floating-point noise gives +325%, near the paper's +326%."""
     w = debt.weekly
     naive = np.where(w["signal"] > 0, -1.0, 1.0) * w["market_log_return"]
     total = float(np.expm1(naive.sum()))
@@ -213,3 +213,61 @@ def test_preis_strategy_accepts_utc_search_weeks(prices):
     naive = preis_strategy(SEARCH, prices, delta_t=3)
     aware = preis_strategy(SEARCH.tz_localize("UTC"), prices, delta_t=3)
     assert aware.total_return == pytest.approx(naive.total_return)
+
+
+# ---------------------------------------------------------------- the authors' arithmetic
+
+
+def _authors_loop(n, price, delta_t):
+    """The published procedure, step by step: sum the previous weeks in order, divide, trade, compound."""
+    value = 1.0
+    for i in range(delta_t, len(n) - 1):
+        previous = 0.0
+        for k in range(1, delta_t + 1):
+            previous += n[i - k]
+        change = n[i] - previous / delta_t
+        ratio = price[i + 1] / price[i]
+        if change > 0:
+            value /= ratio  # short for one week
+        elif change < 0:
+            value *= ratio  # long for one week
+    return value - 1
+
+
+def test_paper_arithmetic_reproduces_the_published_figures():
+    r = preis2013("debt", 3, arithmetic="paper")
+    assert f"{r.total_return:.0%}" == "326%"
+    assert f"{r.buy_and_hold_return:.0%}" == "16%"
+    assert f"{r.price_rule_return:.0%}" == "33%"
+    assert round(r.total_return, 2) == PREIS2013_PUBLISHED["strategy"]
+
+
+@pytest.mark.parametrize("delta_t", range(1, 7))
+@pytest.mark.parametrize("term", ["debt", "stocks", "inflation"])
+def test_paper_arithmetic_equals_the_authors_procedure(preis, term, delta_t):
+    expected = _authors_loop(preis[term].to_numpy(), preis["djia_close"].to_numpy(), delta_t)
+    assert preis2013(term, delta_t, arithmetic="paper").total_return == pytest.approx(expected, rel=1e-12)
+
+
+# debt, delta_t = 1..6: the default (exact mean, ties long) and the authors' arithmetic (docs/backtest.md)
+DEBT = {1: (0.7977, 0.7922), 2: (1.6333, 1.4632), 3: (3.1416, 3.2606), 4: (2.1263, 2.0239), 5: (3.7400, 3.4614),
+        6: (2.5537, 2.5537)}
+
+
+@pytest.mark.parametrize("delta_t", range(1, 7))
+def test_debt_by_delta_t_under_both_arithmetics(delta_t):
+    default, paper = DEBT[delta_t]
+    assert preis2013("debt", delta_t).total_return == pytest.approx(default, abs=5e-5)
+    assert preis2013("debt", delta_t, arithmetic="paper").total_return == pytest.approx(paper, abs=5e-5)
+
+
+def test_the_result_shows_the_spread_between_tie_rules(debt):
+    spread = debt.tie_spread
+    assert spread["long"] == pytest.approx(debt.total_return)  # the default's own rule
+    assert (spread["long"], spread["none"], spread["short"]) == pytest.approx((3.1416, 2.9777, 2.8202), abs=5e-5)
+    paper = preis2013("debt", 3, arithmetic="paper")
+    assert paper.n_ties == 1 and paper.tie_spread["none"] == pytest.approx(paper.total_return)
+    assert "tie with their trailing mean" in debt.summary() and "+297.8%" in debt.summary()
+    assert "sequential sum" in paper.summary()
+    with pytest.raises(DataError, match="^arithmetic: expected 'exact' or 'paper'"):
+        preis2013("debt", 3, arithmetic="naive")

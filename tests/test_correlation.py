@@ -491,7 +491,8 @@ def test_loop_statistics_equal_statsmodels_on_real_data(preis_loop_inputs, lags,
 @pytest.mark.parametrize("surrogate", ["circular", "stationary"])
 def test_surrogate_statistics_equal_statsmodels_refits(surrogate):
     """The batched null equals refitting statsmodels on each surrogate, BIC lag choice included."""
-    from attention.correlation import _politis_white, _standardise, _stationary_indices
+    from attention._linalg import standardise as _standardise
+    from attention.correlation._surrogates import _politis_white, _stationary_indices
 
     a, r, f = _loop_data(n=150, b=0.3, seed=4)
     B, K = 19, 3
@@ -538,7 +539,7 @@ def test_stationary_bootstrap_p_values_are_valid_and_reproducible():
 
 
 def test_stationary_indices_have_geometric_blocks_and_uniform_positions():
-    from attention.correlation import _stationary_indices
+    from attention.correlation._surrogates import _stationary_indices
 
     n, block = 300, 10.0
     idx = _stationary_indices(np.random.default_rng(1), 2000, n, block)
@@ -552,7 +553,7 @@ def test_stationary_indices_have_geometric_blocks_and_uniform_positions():
 
 
 def test_politis_white_block_length_matches_ar1_theory():
-    from attention.correlation import _politis_white
+    from attention.correlation._surrogates import _politis_white
 
     # For an AR(1), the optimal mean block is (2 phi / (1 - phi^2))^(2/3) n^(1/3).
     rng = np.random.default_rng(3)

@@ -28,7 +28,6 @@ from attention.collectors import (
     collect_google_trends,
     collect_related_queries,
     parse_google_trends,
-    read_google_trends_csv,
 )
 from attention.errors import (
     AuthenticationError,
@@ -755,57 +754,3 @@ def test_related_queries_reject_a_bad_gprop_before_any_request():
         collect_related_queries(["alpha"], "2024-01-01", "2024-12-31", gprop="web", session=fake,
                                 politeness=_quiet())
     assert fake.calls == []
-
-
-# ---------------------------------------------------------------- website exports
-
-
-def test_read_the_real_website_export():
-    obs = read_google_trends_csv(DATA / "stock_market_crash_US_monthly_2004_2025.multiTimeline.csv")
-    assert len(obs) == 256
-    assert set(obs["term"]) == {"stock market crash"} and set(obs["metric"]) == {"search_interest"}
-    assert set(obs["source"].astype(str)) == {"google_trends"}
-    assert obs.attrs["geo"] == {"stock market crash": "United States"}
-    assert obs.attrs["category"] == "All categories"
-    assert obs.attrs["resolution"] == "M"
-    values = obs.set_index("date")["value"]
-    assert values.index[0] == pd.Timestamp("2004-01-01", tz="UTC")
-    assert values.index[-1] == pd.Timestamp("2025-04-01", tz="UTC")
-    assert values.index.equals(pd.date_range("2004-01-01", "2025-04-01", freq="MS", tz="UTC"))
-    assert values.idxmax() == pd.Timestamp("2025-04-01", tz="UTC") and values.max() == 100
-    assert [values[f"{m}-01"] for m in ("2008-10", "2018-02", "2020-03", "2024-08")] == [32, 60, 52, 38]
-    assert values.iloc[:3].tolist() == [15, 20, 22]
-    assert (obs["flags"] == "").all() and values.notna().all()
-
-
-def test_read_a_weekly_export_with_below_one_cells(tmp_path):
-    path = tmp_path / "multiTimeline.csv"
-    path.write_text(
-        "\ufeffCategory: Finance\n\n"
-        "Week,small cap stocks: (Worldwide),penny stocks: (United States)\n"
-        "2024-01-07,100,3\n"
-        "2024-01-14,<1,2\n"
-        "2024-01-21,45, <1\n",
-        encoding="utf-8",
-    )
-    obs = read_google_trends_csv(path)
-    assert obs.attrs == {"category": "Finance", "geo": {"small cap stocks": "Worldwide",
-                                                        "penny stocks": "United States"}, "resolution": "W"}
-    small, penny = _series(obs, "small cap stocks"), _series(obs, "penny stocks")
-    assert small.tolist() == [100.0, 0.5, 45.0] and penny.tolist() == [3.0, 2.0, 0.5]
-    assert small.index.equals(_days("2024-01-07", "2024-01-14", "2024-01-21"))
-    assert _flags(obs, "small cap stocks").tolist() == ["", "below_threshold", ""]
-    assert _flags(obs, "penny stocks").tolist() == ["", "", "below_threshold"]
-
-
-def test_read_rejects_what_is_not_an_export(tmp_path):
-    other = tmp_path / "prices.csv"
-    other.write_text("date,close\n2024-01-02,100.5\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"^path: prices\.csv is not a Google Trends export"):
-        read_google_trends_csv(other)
-    with pytest.raises(DataError, match=r"^path: cannot read .*missing\.csv"):
-        read_google_trends_csv(tmp_path / "missing.csv")
-    bad = tmp_path / "bad.csv"
-    bad.write_text("Category: All categories\n\nDay,x: (Worldwide)\n2024-01-01,lots\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"^path: non-numeric values in bad\.csv"):
-        read_google_trends_csv(bad)

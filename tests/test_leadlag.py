@@ -18,13 +18,13 @@ from attention import (
     log_returns,
     to_google_weeks,
 )
+from attention.leadlag._ccf import _ccf_core
+from attention.leadlag._toda_yamamoto import _ty_core
 from attention.leadlag import (
     CrossCorrelationResult,
     ImpulseResponseResult,
     TodaYamamotoResult,
     VarResult,
-    _ccf_core,
-    _ty_core,
     cross_correlation,
     toda_yamamoto,
     var_analysis,
@@ -240,12 +240,12 @@ def _missing_week(s):
 @pytest.mark.parametrize(
     "make, match",
     [
-        (lambda a: pd.Series(0.17, a.index), "constant .* pick a more searched term"),
+        (lambda a: pd.Series(0.17, a.index), "the series is constant .*pick a more searched term"),
         (lambda a: a.iloc[:15], "need at least .* Lower the lags or use a longer sample"),
-        (_with_nan, "NaN value.*inside the sample.*interpolate"),
+        (_with_nan, "1 date.*inside the common sample have a missing value.*interpolate"),
         (_with_dup, "duplicate date.*groupby\\(level=0\\)"),
-        (_daily, "different calendars.*to_google_weeks"),
-        (_missing_week, "missing from the common dates.*Reindex|NaN value.*inside the sample"),
+        (_daily, "share dates but not a frequency.*Mixed frequencies.*to_google_weeks"),
+        (_missing_week, "skip 1 period.*Reindex|missing value.*interpolate"),
         (lambda a: a.set_axis(a.index + pd.Timedelta(days=5)), "Sunday never meets one labelled Friday"),
     ],
     ids=["constant", "short", "nan-gap", "duplicates", "frequencies", "missing-week", "anchors"],

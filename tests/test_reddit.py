@@ -28,10 +28,10 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from attention.collectors._google_http import Politeness
+from attention.collectors._http import Politeness
 from attention.testing import FakeArcticShift
 from attention.errors import TruncatedListingWarning
-from attention.collectors._reddit_http import reset_wait, wait_hint
+from attention.collectors._http import reset_wait, wait_hint
 from attention.collectors.reddit import (
     SETTLE_SECONDS,
     collect_reddit,

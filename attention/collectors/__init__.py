@@ -11,18 +11,23 @@ from .google_trends import (
     collect_google_trends,
     collect_related_queries,
     parse_google_trends,
-    read_google_trends_csv,
 )
-from .reddit import collect_reddit, fetch_reddit_items
+from .google_trends_csv import read_google_trends_csv, read_google_trends_geo_csv, read_google_trends_related_csv
+from .reddit import collect_reddit, fetch_reddit_counts, fetch_reddit_items
+from .reddit_files import read_reddit_items
 
 __all__ = [
     "Politeness",
     "collect_google_trends",
     "collect_reddit",
     "collect_related_queries",
+    "fetch_reddit_counts",
     "fetch_reddit_items",
     "parse_google_trends",
     "read_google_trends_csv",
+    "read_google_trends_geo_csv",
+    "read_google_trends_related_csv",
     "read_reddit_archives",
+    "read_reddit_items",
     "scan_archive",
 ]

@@ -6,7 +6,9 @@
 - :func:`parse_google_trends` turns one raw answer into observations: the
   single parser every path shares, tested on real recorded answers.
 - :func:`read_google_trends_csv` reads the CSV the Google Trends website
-  exports, for users who download by hand.
+  exports, for users who download by hand (the readers for every kind of
+  website export, in every interface language, live in
+  :mod:`attention.collectors.google_trends_csv`).
 - :func:`collect_related_queries` lists the top and rising queries for terms.
 
 How Google scales numbers and what this module does about it is in
@@ -18,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,9 @@ from .._validate import utc_day
 from ..errors import DataError, RoundingFloorWarning, UpstreamFormatError
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme
-from ._google_http import Politeness, TrendsConnection, _decode
+from ._google_http import TrendsConnection, _decode
+from ._http import Politeness, answer
+from .google_trends_csv import read_google_trends_csv  # noqa: F401 - its home before google_trends_csv
 from .stitching import Scaled, benchmark_to_coarse, chain_windows, rescale_batches
 
 __all__ = [
@@ -39,7 +41,6 @@ __all__ = [
     "collect_google_trends",
     "collect_related_queries",
     "parse_google_trends",
-    "read_google_trends_csv",
 ]
 
 SOURCE = "google_trends"
@@ -149,67 +150,6 @@ def _join(*parts: str) -> str:
     return "|".join(seen)
 
 
-# ---------------------------------------------------------------- CSV exports
-
-_CSV_PERIOD = {"Day": "D", "Week": "W", "Month": "M"}
-
-
-def read_google_trends_csv(path) -> pd.DataFrame:
-    """Read a CSV exported from the Google Trends website (``multiTimeline.csv``).
-
-    The export starts with a category line and a blank line; the header
-    names the period (Day, Week or Month) and each term with its region in
-    parentheses; ``<1`` stands for a positive value below one.
-
-    Returns
-    -------
-    DataFrame
-        The observation schema, metric ``search_interest``; ``<1`` becomes
-        0.5 flagged ``below_threshold``. ``frame.attrs`` holds ``category``
-        and ``geo`` per term.
-
-    Raises
-    ------
-    DataError
-        If the file is missing or not a Google Trends export.
-    """
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as exc:
-        raise DataError(f"path: cannot read {path} ({exc.strerror})") from None
-    header_at = next((i for i, line in enumerate(lines[:5]) if line.split(",")[0] in _CSV_PERIOD), None)
-    if header_at is None:
-        raise DataError(f"path: {path.name} is not a Google Trends export (no Day/Week/Month header)")
-    category = lines[0].split(":", 1)[1].strip() if lines[0].startswith("Category:") else ""
-    from io import StringIO
-
-    raw = pd.read_csv(StringIO("\n".join(lines[header_at:])), dtype=str)
-    period = raw.columns[0]
-    terms, geos = [], {}
-    for col in raw.columns[1:]:
-        match = re.match(r"^(.*): \((.*)\)$", col)
-        term, geo = (match.group(1), match.group(2)) if match else (col, "")
-        terms.append(term)
-        geos[term] = geo
-    raw.columns = [period] + terms
-    try:
-        dates = pd.to_datetime(raw[period], format="%Y-%m" if period == "Month" else "%Y-%m-%d", utc=True)
-    except ValueError as exc:
-        raise DataError(f"path: unexpected {period} values in {path.name} ({exc})") from None
-    cells = raw[terms].apply(lambda c: c.str.strip())
-    below = cells == "<1"
-    try:
-        values = cells.mask(below, "0.5").apply(pd.to_numeric)
-    except ValueError as exc:
-        raise DataError(f"path: non-numeric values in {path.name} ({exc})") from None
-    values.index = dates
-    flags = pd.DataFrame(np.where(below, "below_threshold", ""), index=dates, columns=terms)
-    out = validate_observations(_tidy(values, flags))
-    out.attrs = {"category": category, "geo": geos, "resolution": _CSV_PERIOD[period]}
-    return out
-
-
 # ---------------------------------------------------------------- collection
 
 
@@ -275,26 +215,23 @@ class _Collector:
         request = {"endpoint": "multiline", "terms": list(queries), "time": timeframe, "geo": self.geo,
                    "category": self.category, "gprop": self.gprop, "draw": draw}
         key = _key(**request)
-        hit = self.store.get_response(key) if self.store is not None else None
-        if hit is not None:
-            body = hit["body"]
-            self.cached += 1
-        else:
-            kept = (
-                "they are in the store: rerun later with the same store to resume"
-                if self.store is not None
-                else "no store was given, so pass store= to keep answers across runs"
-            )
-            self.connection.http.progress = (
-                f"{self.fetched} answers fetched and {self.cached} read from the store before this one; {kept}"
-            )
-            body = self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop)
-            if self.store is not None:
-                self.store.put_response(key, source=SOURCE, request=request, status=200, body=body)
-            self.fetched += 1
+        done = f"{self.fetched} answers fetched and {self.cached} read from the store before this one"
+        if self.fetched:
+            kept = ("they are in the store: rerun later with the same store to resume" if self.store is not None
+                    else "no store was given, so pass store= to keep answers across runs")
+            done = f"{done}; {kept}"
+        self.connection.http.progress = done
+        # Parsed before it is kept as good: a captcha page or a truncated answer is never served later.
+        values, cached = answer(
+            self.store, key, source=SOURCE, name="Google Trends", request=request,
+            fetch=lambda: self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop),
+            validate=lambda body: _timeline(body, list(queries)),
+        )
+        self.cached += cached
+        self.fetched += not cached
         if self.progress is not None:
             self.progress.update(1)
-        return _timeline(body, list(queries))
+        return values
 
     def window(self, queries, start, end):
         """One window, averaged over draws: Scaled values, flags, draw spread."""
@@ -613,12 +550,10 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
         for label, query in labels.items():
             request = {"endpoint": "related", "term": query, "time": timeframe, "geo": geo, "category": category,
                        "gprop": gprop}
-            key = _key(**request)
-            hit = store.get_response(key) if store is not None else None
-            body = hit["body"] if hit else connection.related(query, timeframe, geo, category, gprop)
-            if store is not None and hit is None:
-                store.put_response(key, source=SOURCE, request=request, status=200, body=body)
-            rows += _related_rows(label, body)
+            found, _ = answer(store, _key(**request), source=SOURCE, name="Google Trends", request=request,
+                              fetch=lambda q=query: connection.related(q, timeframe, geo, category, gprop),
+                              validate=lambda body, label=label: _related_rows(label, body))
+            rows += found
     finally:
         if own_store:
             store.close()

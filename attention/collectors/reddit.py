@@ -42,16 +42,18 @@ import warnings
 import pandas as pd
 
 from .._validate import utc_day
-from ..errors import CollectorError, DataError, TruncatedListingWarning
+from ..errors import CollectorError, DataError, QueryTimeout, TruncatedListingWarning, UpstreamFormatError
+from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme, get_theme
-from ._google_http import Politeness
-from ._reddit_http import ENDPOINTS, ArcticShiftHttp, QueryTimeout, RedditApi, make_reddit
-from .reddit_items import aggregate_items, clean_text, items_frame
+from ._http import Politeness, answer
+from ._reddit_http import ENDPOINTS, ArcticShiftHttp, RedditApi, check_buckets, check_page, make_reddit
+from .reddit_items import ItemLedger, aggregate_items, clean_text, items_frame
 
 __all__ = [
     "BACKENDS",
     "DEFAULT_SUBREDDITS",
     "collect_reddit",
+    "fetch_reddit_counts",
     "fetch_reddit_items",
     "search_queries",
     "search_terms",
@@ -286,6 +288,100 @@ def fetch_reddit_items(
             store.close()
 
 
+def fetch_reddit_counts(
+    subreddits=DEFAULT_SUBREDDITS,
+    start=None,
+    end=None,
+    *,
+    kinds=KINDS,
+    store=None,
+    session=None,
+    politeness: Politeness | None = None,
+) -> pd.DataFrame:
+    """How many posts and comments each subreddit had per UTC day, in one request per subreddit and kind.
+
+    Arctic Shift's aggregation endpoints (``/api/{posts,comments}/search/aggregate``
+    with ``aggregate=created_utc&frequency=day``) count every item of a
+    subreddit per day without paging through them: the denominator for a
+    theme's share of a subreddit's attention, and a check that paging read
+    everything (:func:`collect_reddit` with ``totals=True`` does both).
+
+    Parameters
+    ----------
+    subreddits, start, end, kinds, session, politeness
+        As :func:`fetch_reddit_items`.
+    store : Store, str or Path, optional
+        Answers whose days have all settled (older than 36 hours) are kept
+        and not asked again; an answer that is not a list of day buckets is
+        never stored as good.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``date`` (UTC day), ``subreddit``, ``kind``, ``items``; a day
+        the API reports no bucket for is 0 (the aggregation counts every item,
+        so a missing bucket is a day without items). ``frame.attrs["reddit"]``
+        records the requests sent and answers read from the store.
+
+    Raises
+    ------
+    DataError, ConnectionFailedError, RateLimitError, CollectorError, UpstreamFormatError
+        As :func:`fetch_reddit_items`; ``QueryTimeout`` when the API times out
+        on a range (ask for fewer days).
+
+    Examples
+    --------
+    >>> from attention.testing import FakeArcticShift
+    >>> fake = FakeArcticShift({"post": [{"id": "a", "created_utc": 1719800000, "subreddit": "stocks"},
+    ...                                  {"id": "b", "created_utc": 1719803600, "subreddit": "stocks"}],
+    ...                         "comment": []})
+    >>> counts = fetch_reddit_counts("stocks", "2024-07-01", "2024-07-02", kinds="post", session=fake)
+    >>> counts["items"].tolist(), counts.attrs["reddit"]["requests"]
+    ([2, 0], 1)
+    """
+    sel = _Selection(None, subreddits, start, end, "arctic_shift", kinds, politeness)
+    store, own_store = _open_store(store)
+    http = ArcticShiftHttp(session, politeness)
+    cached = 0
+    rows = []
+    days = pd.date_range(sel.start, sel.end, freq="D")
+    settled = sel.end_ts <= time.time() - SETTLE_SECONDS
+    try:
+        for subreddit in sel.subreddits:
+            for kind in sel.kinds:
+                counts = dict.fromkeys(days, 0)
+                for lo, hi in _year_chunks(sel.start_ts, sel.end_ts):
+                    params = {"subreddit": subreddit, "aggregate": "created_utc", "frequency": "day",
+                              "after": lo - 1, "before": hi, "limit": ""}
+                    request = {"backend": "arctic_shift", "endpoint": "aggregate", "kind": kind, "params": params}
+                    http.progress = f"daily counts of r/{subreddit} {kind}s from {_utc(lo)}"
+                    buckets, from_store = answer(
+                        store if settled else None, _key(**request), fetch=lambda k=kind, p=params: http.aggregate(k, p),
+                        validate=lambda text: check_buckets(text, http.progress), source=SOURCE, name="Arctic Shift",
+                        request=request)
+                    cached += from_store
+                    for second, count in buckets:
+                        day = pd.Timestamp(second, unit="s").normalize()
+                        if day in counts and lo <= second < hi:
+                            counts[day] += count
+                rows += [{"date": d.tz_localize("UTC"), "subreddit": subreddit, "kind": kind, "items": n}
+                         for d, n in counts.items()]
+    finally:
+        if own_store:
+            store.close()
+    frame = pd.DataFrame(rows, columns=["date", "subreddit", "kind", "items"]).astype({"items": "int64"})
+    frame.attrs["reddit"] = {**sel.describe(), "requests": http.sent, "answers_cached": cached,
+                             "settled": bool(settled)}
+    return frame
+
+
+def _year_chunks(start_ts: int, end_ts: int, days: int = 365):
+    """[lo, hi) pieces of at most a year: busy subreddits time out on longer aggregations."""
+    step = days * 86400
+    for lo in range(start_ts, end_ts, step):
+        yield lo, min(lo + step, end_ts)
+
+
 def collect_reddit(
     terms=None,
     subreddits=DEFAULT_SUBREDDITS,
@@ -303,6 +399,7 @@ def collect_reddit(
     kinds=KINDS,
     progress: bool = False,
     scorer=None,
+    totals: bool = False,
     archives=None,
     client=None,
     checkpoint=None,
@@ -319,6 +416,12 @@ def collect_reddit(
     scorer : SentimentScorer, optional
         Scores the mentioning texts; defaults to the finance-aware
         :class:`attention.sentiment.SentimentScorer`.
+    totals : bool
+        Arctic Shift only: also ask the aggregation endpoints how many items
+        the subreddits had each day (:func:`fetch_reddit_counts`, one request
+        per subreddit and kind), add the metric ``mention_share`` (mentions
+        / all items of the selected subreddits that day) and check that
+        paging read every counted item (``frame.attrs["reddit"]["coverage"]``).
     archives : sequence of str or Path, optional
         ``backend="archive"`` only: the dump files (paths or URLs). ``start``
         and ``end`` default to every day the files hold.
@@ -346,10 +449,15 @@ def collect_reddit(
     Warns
     -----
     TruncatedListingWarning
-        praw: a listing ended before reaching ``start``.
+        praw: a listing ended before reaching ``start``. With ``totals``: a
+        day on which paging read fewer items than the aggregation counts.
+    DroppedItemsWarning
+        When items were dropped for a reason that loses information.
     """
     if backend == ARCHIVE:
         _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session)
+        if totals:
+            raise DataError(f"totals: needs backend='arctic_shift' (backend is {backend!r})")
         return _collect_archives(terms, subreddits, start, end, archives=archives, client=client,
                                  checkpoint=checkpoint, store=store, progress=progress, scorer=scorer)
     given = [n for n, v in (("archives", archives), ("client", client), ("checkpoint", checkpoint)) if v is not None]
@@ -357,6 +465,8 @@ def collect_reddit(
         raise DataError(f"{', '.join(given)}: only used with backend={ARCHIVE!r} (backend is {backend!r})")
     sel = _Selection(terms, subreddits, start, end, backend, kinds, politeness)
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
+    if totals and sel.backend != "arctic_shift":
+        raise DataError(f"totals: needs backend='arctic_shift' (backend is {sel.backend!r})")
     store, own_store = _open_store(store)
     try:
         items = _fetch(sel, store=store, session=session, politeness=politeness, client_id=client_id,
@@ -364,6 +474,10 @@ def collect_reddit(
         meta = dict(items.attrs.get("reddit", {}))
         frame = aggregate_items(items, sel.themes, scorer=scorer)
         meta["items"] = len(items)
+        if totals:
+            counts = fetch_reddit_counts(sel.subreddits, sel.start, sel.end, kinds=sel.kinds, store=store,
+                                         session=session, politeness=politeness)
+            frame, meta["coverage"] = _with_totals(frame, items, counts)
         if store is not None:
             run = "reddit:" + _key(backend=sel.backend, subreddits=[s.lower() for s in sel.subreddits],
                                    kinds=sel.kinds, start=meta["start"], end=meta["end"],
@@ -401,6 +515,25 @@ def _collect_archives(terms, subreddits, start, end, *, archives, client, checkp
     return frame
 
 
+def _with_totals(frame: pd.DataFrame, items: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Add ``mention_share`` per theme and day; compare the items paged with the items counted per day."""
+    counted = counts.groupby("date")["items"].sum()
+    paged = items["created"].dt.floor("D").value_counts().reindex(counted.index, fill_value=0)
+    short = counted[paged < counted]
+    coverage = {"paged": int(paged.sum()), "counted": int(counted.sum()),
+                "days_short": {f"{d:%Y-%m-%d}": [int(paged[d]), int(n)] for d, n in short.items()}}
+    if len(short):
+        worst = ", ".join(f"{d}: {p} of {n}" for d, (p, n) in list(coverage["days_short"].items())[:5])
+        warnings.warn(f"Arctic Shift: paging read fewer items than its aggregation counts on {len(short)} day(s) "
+                      f"({worst}); mentions on those days are undercounted.", TruncatedListingWarning, stacklevel=3)
+    mentions = frame[frame["metric"] == "mentions"].copy()
+    # A day the aggregation has not counted yet gives no share (NaN), never an infinite one.
+    mentions["value"] = mentions["value"] / mentions["date"].map(counted.where(counted > 0)).to_numpy(float)
+    mentions["metric"] = "mention_share"
+    out = validate_observations(pd.concat([frame, mentions], ignore_index=True)) if len(mentions) else frame
+    return out, coverage
+
+
 def _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session) -> None:
     if backend == "praw":
         if reddit is not None:
@@ -428,15 +561,19 @@ def _fetch(sel: _Selection, *, store, session, politeness, client_id, client_sec
            progress) -> pd.DataFrame:
     bar = _progress_bar(sel.backend) if progress else None
     meta = sel.describe()
+    ledger = ItemLedger()
     try:
         if sel.backend == "arctic_shift":
-            records = _arctic_shift(sel, store, ArcticShiftHttp(session, politeness), meta, bar)
+            records = _arctic_shift(sel, store, ArcticShiftHttp(session, politeness), meta, bar, ledger)
         else:
-            records = _praw(sel, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar)
+            records = _praw(sel, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar,
+                            ledger)
     finally:
         if bar is not None:
             bar.close()
-    items = items_frame(records)
+    items = items_frame(records, ledger=ledger)
+    meta["accounting"] = ledger.summary(len(items))
+    ledger.warn(f"Reddit ({sel.backend})", stacklevel=4)
     if not items.empty:
         items = items.sort_values(["created", "id"], kind="stable").reset_index(drop=True)
     items.attrs["reddit"] = meta
@@ -491,7 +628,7 @@ class _ArcticRun:
                 if hit is not None:
                     self.cached += 1
                     self._tick()
-                    return json.loads(hit["body"])["data"], limit
+                    return check_page(hit["body"]), limit
         last = None
         for i, limit in enumerate(PAGE_LIMITS):
             if i:
@@ -510,20 +647,32 @@ class _ArcticRun:
             except QueryTimeout as exc:
                 last = exc
                 continue
-            data = json.loads(text)["data"]
+            data = self._keep(request, text, limit)
             self.fetched += 1
             self._tick()
-            if self.store is not None:
-                if self._settled(data, limit, base["before"]):
-                    self.store.put_response(_key(**request), source=SOURCE, request=request, status=200,
-                                            body=text)
-                else:
-                    self.unsettled += 1
             return data, limit
         raise CollectorError(
             f"Arctic Shift timed out on r/{base['subreddit']} {kind}s from {_utc(second)} even with "
             f"limit={PAGE_LIMITS[-1]}; try again later or a narrower range"
         ) from last
+
+    def _keep(self, request: dict, text: str, limit: int) -> list:
+        """The items of a fetched page; a settled page is stored as good, a page that is not one as bad."""
+        if self.store is None:
+            return check_page(text, self.http.progress)
+        key = _key(**request)
+        try:
+            data = check_page(text, self.http.progress)
+        except UpstreamFormatError:
+            # Kept for diagnosis, marked bad: never served, asked again next run. Raises the same error.
+            self.store.put_response(key, source=SOURCE, request=request, status=200, body=text,
+                                    validate=lambda body: check_page(body, self.http.progress))
+            raise
+        if self._settled(data, limit, request["params"]["before"]):
+            self.store.put_response(key, source=SOURCE, request=request, status=200, body=text)
+        else:
+            self.unsettled += 1
+        return data
 
     def _settled(self, data: list, limit: int, before: int) -> bool:
         """Whether a page can no longer change, so that caching it as final is safe.
@@ -559,29 +708,42 @@ def _created(raw: dict):
         return None
 
 
-def _arctic_record(raw: dict, kind: str, subreddit: str):
-    created = _created(raw) if isinstance(raw, dict) else None
-    rid = raw.get("id") if isinstance(raw, dict) else None
-    if created is None or not rid:
-        return None
+#: The field only an item of each kind has: how an item of the wrong kind in a listing is told apart.
+_KIND_FIELD = {"post": "title", "comment": "body"}
+
+
+def _record(data: dict, kind: str, subreddit: str, rid, created):
+    """An items-frame record, or the reason the item is dropped."""
+    if not isinstance(data, dict):
+        return None, "not an item"
+    if _KIND_FIELD[kind] not in data:
+        return None, f"not a {kind}"
+    if created is None:
+        return None, "no creation time"
+    if rid is None or str(rid).strip() in ("", "t1_", "t3_"):
+        return None, "no id"
     prefix = "t3_" if kind == "post" else "t1_"
     rid = str(rid)
-    if kind == "post":
-        text = clean_text(raw.get("title"), raw.get("selftext"))
-    else:
-        text = clean_text(raw.get("body"))
+    text = clean_text(data.get("title"), data.get("selftext")) if kind == "post" else clean_text(data.get("body"))
+    sub = data.get("subreddit")
     return {
         "id": rid if rid.startswith(prefix) else prefix + rid,
         "kind": kind,
         "created": created,
-        "subreddit": raw.get("subreddit") or subreddit,
-        "author": raw.get("author"),
-        "score": raw.get("score"),
+        "subreddit": str(sub) if sub is not None else subreddit,
+        "author": data.get("author"),
+        "score": data.get("score"),
         "text": text,
-    }
+    }, None
 
 
-def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, end_ts: int):
+def _arctic_record(raw: dict, kind: str, subreddit: str):
+    if not isinstance(raw, dict):
+        return None, "not an item"
+    return _record(raw, kind, subreddit, raw.get("id"), _created(raw))
+
+
+def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, end_ts: int, ledger: ItemLedger):
     """Every item of one subreddit and kind created in [start_ts, end_ts), page by page, oldest first.
 
     Each page starts at the second of the newest item of the page before:
@@ -598,11 +760,10 @@ def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, e
         data, limit = run.page(kind, base, second)
         created = []
         for raw in data:
-            record = _arctic_record(raw, kind, subreddit)
+            record, reason = _arctic_record(raw, kind, subreddit)
             if record is not None:
                 created.append(record["created"])
-                if start_ts <= record["created"] < end_ts:
-                    yield record
+            yield from _in_range(record, reason, start_ts, end_ts, ledger)
         if len(data) < limit or not created:
             return
         newest = max(created)
@@ -617,22 +778,29 @@ def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, e
             narrow = {**base, "before": second + 1}
             crowd, crowd_limit = run.page(kind, narrow, second)
             for raw in crowd:
-                record = _arctic_record(raw, kind, subreddit)
-                if record is not None and start_ts <= record["created"] < end_ts:
-                    yield record
+                yield from _in_range(*_arctic_record(raw, kind, subreddit), start_ts, end_ts, ledger)
         if len(crowd) >= crowd_limit:
             run.crowded.append({"subreddit": subreddit, "kind": kind, "second": _utc(second),
                                 "read": len(crowd)})
         second += 1
 
 
-def _arctic_shift(sel: _Selection, store, http: ArcticShiftHttp, meta: dict, bar) -> list[dict]:
+def _in_range(record, reason, start_ts: int, end_ts: int, ledger: ItemLedger):
+    """Yield a record created in [start_ts, end_ts); count anything else as read and dropped."""
+    if record is not None and start_ts <= record["created"] < end_ts:
+        yield record
+        return
+    ledger.read += 1
+    ledger.drop(reason or "outside the range")
+
+
+def _arctic_shift(sel: _Selection, store, http: ArcticShiftHttp, meta: dict, bar, ledger) -> list[dict]:
     run = _ArcticRun(http, store, bar)
     records = []
     try:
         for subreddit in sel.subreddits:
             for kind in sel.kinds:
-                records.extend(_arctic_listing(run, kind, subreddit, sel.start_ts, sel.end_ts))
+                records.extend(_arctic_listing(run, kind, subreddit, sel.start_ts, sel.end_ts, ledger))
     finally:
         meta.update(pages_fetched=run.fetched, pages_cached=run.cached, pages_unsettled=run.unsettled,
                     smaller_pages=run.smaller_pages, crowded_seconds=run.crowded, requests=http.sent,
@@ -766,28 +934,14 @@ def _time_filter(start_ts: int, now: float) -> str:
 
 def _praw_record(item, kind: str, subreddit: str):
     data = vars(item)  # never getattr: a missing attribute makes praw fetch the item again
-    created = data.get("created_utc")
     rid = data.get("name") or (("t3_" if kind == "post" else "t1_") + str(data.get("id", "")))
-    if created is None or rid in ("t3_", "t1_"):
-        return None
-    author = data.get("author")
-    sub = data.get("subreddit")
-    if kind == "post":
-        text = clean_text(data.get("title"), data.get("selftext"))
-    else:
-        text = clean_text(data.get("body"))
-    return {
-        "id": str(rid),
-        "kind": kind,
-        "created": float(created),
-        "subreddit": str(sub) if sub is not None else subreddit,
-        "author": None if author is None else str(author),
-        "score": data.get("score"),
-        "text": text,
-    }
+    record, reason = _record(data, kind, subreddit, rid, _created(data))
+    if record is not None:
+        record["author"] = None if data.get("author") is None else str(data.get("author"))
+    return record, reason
 
 
-def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Selection, meta: dict, bar):
+def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Selection, meta: dict, bar, ledger):
     """Items of one listing (newest first) created in the range; notes a listing that stopped short."""
     seen, reached, oldest = 0, False, None
     label = f"r/{what['subreddit']} {what['listing']}"
@@ -795,24 +949,21 @@ def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Select
         seen += 1
         if bar is not None:
             bar.update(1)
-        record = _praw_record(item, kind, what["subreddit"])
-        if record is None:
-            continue
-        created = record["created"]
-        oldest = created if oldest is None else min(oldest, created)
-        if created < sel.start_ts:
+        record, reason = _praw_record(item, kind, what["subreddit"])
+        if record is not None:
+            oldest = record["created"] if oldest is None else min(oldest, record["created"])
+        yield from _in_range(record, reason, sel.start_ts, sel.end_ts, ledger)
+        if record is not None and record["created"] < sel.start_ts:
             reached = True  # listings are sorted newest first: the rest is older still
             break
-        if created < sel.end_ts:
-            yield record
     if not reached and seen >= LISTING_PAGE:
         meta.setdefault("truncated", []).append({**what, "seen": seen, "oldest": _utc(oldest)})
 
 
-def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar):
+def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar, ledger):
     if reddit is None:
         reddit = make_reddit(client_id=client_id, client_secret=client_secret, user_agent=user_agent,
-                             session=session)
+                             session=session, timeout=politeness.timeout if politeness is not None else None)
     # Credentials may have come from the environment or praw.ini: scrub what praw actually holds.
     config = getattr(reddit, "config", None)
     held = (getattr(config, "client_id", None), getattr(config, "client_secret", None))
@@ -824,7 +975,7 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
             subreddit = reddit.subreddit(name)
             if "post" in sel.kinds:
                 records += _praw_walk(api, lambda: subreddit.new(limit=None),
-                                      {"subreddit": name, "listing": "new"}, "post", sel, meta, bar)
+                                      {"subreddit": name, "listing": "new"}, "post", sel, meta, bar, ledger)
                 for theme in sel.themes:
                     for query in search_queries(theme):
                         listing = {"subreddit": name, "listing": f"search {query!r}"}
@@ -832,11 +983,11 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
                             api,
                             lambda q=query: subreddit.search(q, sort="new", syntax="lucene",
                                                              time_filter=time_filter, limit=None),
-                            listing, "post", sel, meta, bar,
+                            listing, "post", sel, meta, bar, ledger,
                         )
             if "comment" in sel.kinds:
                 records += _praw_walk(api, lambda: subreddit.comments(limit=None),
-                                      {"subreddit": name, "listing": "comments"}, "comment", sel, meta, bar)
+                                      {"subreddit": name, "listing": "comments"}, "comment", sel, meta, bar, ledger)
     finally:
         meta.update(retries=api.requests_retried, waits=list(api.waits), time_filter=time_filter)
     return records

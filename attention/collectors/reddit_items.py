@@ -19,18 +19,27 @@ text        str                    title and body of a post, body of a comment;
 :func:`aggregate_items` then counts, per day and theme, the items that
 mention the theme (once per item, however often it repeats the term) and
 scores their sentiment with the theme's own aliases masked.
+
+No item is lost without a count: every backend keeps an :class:`ItemLedger`
+of what it read and why it dropped what it did not keep (no id, no creation
+time, the wrong kind of item, outside the range, a duplicate), reported in
+``frame.attrs["reddit"]["accounting"]``; drops that lose information are
+warned with :class:`~attention.errors.DroppedItemsWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, DroppedItemsWarning
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme, get_theme
 
-__all__ = ["ITEM_COLUMNS", "METRICS", "aggregate_items", "clean_text", "items_frame"]
+__all__ = ["ITEM_COLUMNS", "METRICS", "ItemLedger", "aggregate_items", "clean_text", "items_frame"]
 
 #: Columns of the items frame every Reddit backend produces.
 ITEM_COLUMNS = ("id", "kind", "created", "subreddit", "author", "score", "text")
@@ -54,43 +63,104 @@ def clean_text(*parts) -> str:
     return "\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip() not in _GONE)
 
 
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _author(name):
-    return None if name is None or name in ("[deleted]", "[removed]", "") else str(name)
+    # Deleted accounts are missing, never a name: on pandas 3 a missing value arrives as NaN, not None.
+    return None if _missing(name) or name in ("[deleted]", "[removed]", "") else str(name)
 
 
-def items_frame(records) -> pd.DataFrame:
+class ItemLedger:
+    """What a backend did with every item it read: kept, or dropped with a reason.
+
+    ``read == kept + sum(dropped.values())`` once :func:`items_frame` has
+    built the frame. Reasons in :attr:`HARMLESS` lose nothing (the same item
+    read twice where pages overlap, or an item just outside the asked range);
+    any other reason is warned.
+
+    Examples
+    --------
+    >>> ledger = ItemLedger()
+    >>> frame = items_frame([{"id": "t3_a", "kind": "post", "created": 1719800000, "subreddit": "x"},
+    ...                      {"id": "t3_a", "kind": "post", "created": 1719800000, "subreddit": "x"},
+    ...                      {"id": None, "kind": "post", "created": 1719800000, "subreddit": "x"}], ledger=ledger)
+    >>> ledger.summary(len(frame))
+    {'read': 3, 'kept': 1, 'dropped': {'duplicate': 1, 'no id': 1}}
+    """
+
+    #: Reasons that lose no information.
+    HARMLESS = frozenset({"duplicate", "outside the range"})
+
+    def __init__(self):
+        self.read = 0
+        self.dropped: Counter = Counter()
+
+    def drop(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.dropped[reason] += count
+
+    def summary(self, kept: int) -> dict:
+        return {"read": self.read, "kept": kept, "dropped": dict(sorted(self.dropped.items()))}
+
+    def warn(self, where: str, *, stacklevel: int = 3) -> None:
+        """Warn about drops that lose information, naming each reason and its count."""
+        lost = {r: n for r, n in sorted(self.dropped.items()) if r not in self.HARMLESS}
+        if lost:
+            said = ", ".join(f"{n} {reason}" for reason, n in lost.items())
+            warnings.warn(f"{where}: {sum(lost.values())} of {self.read} items dropped ({said})",
+                          DroppedItemsWarning, stacklevel=stacklevel)
+
+
+def items_frame(records, *, ledger: ItemLedger | None = None) -> pd.DataFrame:
     """Build and check an items frame from dicts with the item columns.
 
     ``created`` may be epoch seconds or anything ``pd.to_datetime`` reads;
     duplicate ids (the same item from two pages or files) are kept once.
+    Rows without an id or a creation time are dropped, and so are
+    duplicates; with ``ledger``, each is counted there (records the caller
+    already dropped must already be in it: ``ledger.read`` is then the
+    number of records plus those).
 
     Raises
     ------
     DataError
-        If a column is missing.
+        If a column is missing or ``created`` holds values that are not dates.
     """
-    frame = pd.DataFrame.from_records(list(records), columns=list(ITEM_COLUMNS))
+    records = list(records)
+    ledger = ledger if ledger is not None else ItemLedger()
+    ledger.read += len(records)
+    frame = pd.DataFrame.from_records(records, columns=list(ITEM_COLUMNS)).astype(object)
     if frame.empty:
         return frame.astype({"created": "datetime64[ns, UTC]", "score": float})
-    missing = [c for c in ("id", "kind", "created") if frame[c].isna().all()]
+    missing = [c for c in ("id", "kind", "created") if frame[c].map(_missing).all()]
     if missing:
         raise DataError(f"records: missing {missing}; expected {list(ITEM_COLUMNS)}")
+    no_id = frame["id"].map(lambda v: _missing(v) or str(v).strip() == "")
+    no_time = frame["created"].map(_missing) & ~no_id
+    ledger.drop("no id", int(no_id.sum()))
+    ledger.drop("no creation time", int(no_time.sum()))
+    frame = frame[~no_id & ~no_time].reset_index(drop=True)
     # Sources mix epoch seconds (APIs, dumps) and date strings; read each the way it is written.
     created = frame["created"]
     seconds = pd.to_numeric(created, errors="coerce")
     stamps = pd.Series(pd.to_datetime(seconds, unit="s", utc=True), index=frame.index).astype("datetime64[ns, UTC]")
-    written = seconds.isna() & created.notna()
+    written = seconds.isna()
     if written.any():
         try:
             stamps[written] = pd.to_datetime(created[written], utc=True)
         except (TypeError, ValueError) as exc:
             raise DataError(f"records: 'created' holds values that are not dates ({exc})") from None
     frame["created"] = stamps
+    frame["id"] = frame["id"].astype(str)
     frame["author"] = frame["author"].map(_author).astype(object)
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
-    frame["text"] = frame["text"].fillna("").astype(str)
-    frame["subreddit"] = frame["subreddit"].astype(str).str.removeprefix("r/")
-    return frame.drop_duplicates("id", keep="last").reset_index(drop=True)
+    frame["text"] = frame["text"].map(lambda t: "" if _missing(t) else str(t)).astype(object)
+    frame["subreddit"] = frame["subreddit"].map(lambda v: None if _missing(v) else str(v).removeprefix("r/"))
+    kept = frame.drop_duplicates("id", keep="last").reset_index(drop=True)
+    ledger.drop("duplicate", len(frame) - len(kept))
+    return kept
 
 
 def aggregate_items(items: pd.DataFrame, themes=None, *, scorer=None) -> pd.DataFrame:

@@ -1,0 +1,347 @@
+"""The link battery: regressions of each effect on its own lags and a cause's, and their surrogate nulls.
+
+One engine serves the loop, the rotation and the rolling windows: the own-lag
+block of each effect is factorised once, every surrogate of the cause costs
+one small solve, and circular shifts are computed for all shifts at once by FFT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._linalg import standardise
+from .._validate import positive_int
+from ..errors import DataError
+from ._multitest import holm
+
+
+#: Surrogates x periods per batch (8 MB per float64 array; a stationary-bootstrap batch holds about six).
+_CHUNK_CELLS = 1_000_000
+_SURROGATES = ("circular", "stationary")
+_SURROGATE_LABEL = {"circular": "circular-shift", "stationary": "stationary-bootstrap"}
+
+
+def _min_shift(max_lag: int) -> int:
+    """Shortest circular shift used: the shifted cause's lags never overlap the data's own lags 1..max_lag.
+
+    Shorter shifts would keep part of a real effect in the surrogates (and cost
+    power). Any longer guard band makes the test anti-conservative for
+    persistent causes: the statistic is autocorrelated across shifts, so
+    dropping the data's neighbours drops its most similar competitors. With
+    independent AR(1) phi = 0.9, n = 250, the 5% test rejected about 6.0% with
+    the former band of 2L+1 and 5.5% with this one; all shifts gave 5.0% but
+    lost power (docs/feedback_loop.md).
+    """
+    return max_lag
+
+
+class _Effect:
+    """What every regression of one effect series shares, whatever the cause.
+
+    Rows are the common sample t = max_lag..n-1, so that regressions with
+    different lags are compared on the same data. The own-lag block
+    [1, y_{t-1}, ..., y_{t-max_lag}] is orthonormalised once; QR keeps spans
+    nested (the first 1 + L columns of Q span the constant and the first L own
+    lags), so one factorisation serves every lag L.
+    """
+
+    def __init__(self, y: np.ndarray, max_lag: int, name: str):
+        n = len(y)
+        m = n - max_lag
+        own = np.column_stack([np.ones(m)] + [y[max_lag - j : n - j] for j in range(1, max_lag + 1)])
+        q, r = np.linalg.qr(own)
+        d = np.abs(np.diag(r))
+        if d.min() <= 1e-8 * d.max():
+            raise DataError(
+                f"{name}: its own lags are collinear (a periodic or degenerate series); "
+                "regressions on them are undefined - check the series or use fewer lags"
+            )
+        self.n, self.K, self.m, self.q, self.y = n, max_lag, m, q, y[max_lag:]
+        self.qy = q.T @ self.y
+        self.cols = np.column_stack([q, self.y])  # (m, K + 2): what the cause lags are crossed with
+        # ssr_r[L]: residual sum of squares of y on the constant and its first L own lags.
+        resid, ssr_r = self.y.copy(), []
+        for i in range(max_lag + 1):
+            resid -= q[:, i] * self.qy[i]
+            ssr_r.append(resid @ resid)
+        self.ssr_r = np.array(ssr_r)
+        self._spectrum = None
+
+    def cross(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cross-products of the lags of each row of ``xs`` (b, n): X'X (b, K, K) and X'[Q y] (b, K, K+2).
+
+        Row j - 1 of X is the cause at t - j on the common rows; no (b, K, m)
+        lag array is built. X'[Q y] is K matrix products over column slices of
+        ``xs``; an entry of X'X with lags i >= j is the sum of x_u x_{u+i-j}
+        over all u, less the few products outside the common rows.
+        """
+        b, n = xs.shape
+        K, m = self.K, self.m
+        xc = np.empty((b, K, K + 2))
+        for j in range(1, K + 1):
+            xc[:, j - 1] = xs[:, K - j : K - j + m] @ self.cols
+        xx = np.empty((b, K, K))
+        for d in range(K):
+            full = np.einsum("bu,bu->b", xs[:, : n - d], xs[:, d:])
+            head = np.zeros((b, K + 1))  # head[:, k] = sum_{u<k} x_u x_{u+d}
+            np.cumsum(xs[:, :K] * xs[:, d : K + d], axis=1, out=head[:, 1:])
+            tail = np.zeros((b, K - d + 1))  # tail[:, k] = sum_{u>=n-K+k} x_u x_{u+d}
+            tail[:, :-1] = np.cumsum((xs[:, n - K : n - d] * xs[:, n - K + d :])[:, ::-1], axis=1)[:, ::-1]
+            for i in range(d + 1, K + 1):  # lags i and i - d: sum over u = K-i..n-1-i
+                xx[:, i - 1, i - d - 1] = xx[:, i - d - 1, i - 1] = full - head[:, K - i] - tail[:, K - i]
+        return xx, xc
+
+    def cross_circular(self, x: np.ndarray, shifts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`cross` of ``np.roll(x, s)`` for every s in ``shifts``, without building them.
+
+        For a circular shift every cross-product is a circular cross-correlation
+        of x, computed once for all shifts by FFT; X'X is x's circular
+        autocovariance less the K rows before the common sample.
+        """
+        n, K, m = self.n, self.K, self.m
+        if self._spectrum is None:
+            pad = np.zeros((n, K + 2))
+            pad[:m] = self.cols
+            self._spectrum = np.conj(np.fft.rfft(pad, axis=0))
+        # corr[k] = sum_u cols[u] x[(u + k) % n]; lag j of roll(x, s) on the common rows starts at k = K - j - s.
+        corr = np.fft.irfft(self._spectrum * np.fft.rfft(x)[:, None], n, axis=0)
+        j = np.arange(1, K + 1)
+        xc = corr[(K - j[None, :] - shifts[:, None]) % n]
+        acov = np.array([x @ np.roll(x, -d) for d in range(K)])
+        head = x[(np.arange(K)[None, :, None] - j[None, None, :] - shifts[:, None, None]) % n]  # (b, t < K, lag)
+        xx = acov[np.abs(j[:, None] - j[None, :])][None] - np.einsum("bti,btj->bij", head, head)
+        return xx, xc
+
+
+def _solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, rhs)
+    except np.linalg.LinAlgError:  # an exactly singular surrogate: the pseudo-inverse gives a finite answer
+        return np.linalg.pinv(a) @ rhs
+
+
+def _link_stats(eff: _Effect, xx: np.ndarray, xc: np.ndarray, lag_set) -> dict:
+    """Regressions of the effect on its own lags and the cause's, for a batch of causes.
+
+    ``xx``, ``xc``: the cross-products from :meth:`_Effect.cross`. For each lag
+    L in ``lag_set`` the model is
+    ``y_t = a + sum_{j<=L} b_j y_{t-j} + sum_{j<=L} c_j x_{t-j} + e_t``; with
+    more than one candidate each cause picks its own L by BIC. By
+    Frisch-Waugh-Lovell the cause lags only enter through their residuals on
+    the own-lag block, whose cross-products follow from X'X and X'Q, so each
+    cause and lag costs one L x L solve.
+
+    Returns (b,) arrays: ``t`` (of sum c_j), ``total`` (sum c_j), ``ssr``,
+    ``lag``, ``df`` (residual degrees of freedom).
+    """
+    b = xx.shape[0]
+    K, m = eff.K, eff.m
+    xq, xy = xc[:, :, : K + 1], xc[:, :, K + 1]
+    best = None
+    for L in lag_set:
+        p = xq[:, :L, : L + 1]
+        a = xx[:, :L, :L] - p @ p.transpose(0, 2, 1)  # X_L' M_L X_L
+        c = xy[:, :L] - p @ eff.qy[: L + 1]  # X_L' M_L y
+        sol = _solve(a, np.stack([c, np.ones_like(c)], axis=2))
+        beta, w = sol[..., 0], sol[..., 1]  # w = A^-1 1, so 1' A^-1 1 = sum(w)
+        ssr = np.maximum(eff.ssr_r[L] - np.einsum("bl,bl->b", beta, c), 0.0)  # cancellation can dip below 0
+        df = m - 2 * L - 1
+        total = beta.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = total / np.sqrt(ssr / df * w.sum(axis=1))
+            bic = m * np.log(ssr / m) + (2 * L + 1) * np.log(m)
+        cur = {"t": t, "total": total, "ssr": ssr, "lag": np.full(b, L), "df": np.full(b, df), "bic": bic}
+        if best is None:
+            best = cur
+        else:
+            better = cur["bic"] < best["bic"]  # ties keep the shorter lag
+            best = {k: np.where(better, cur[k], v) for k, v in best.items()}
+    return best
+
+
+def _stationary_indices(rng, b: int, n: int, block: float) -> np.ndarray:
+    """(b, n) indices of b stationary-bootstrap series (Politis & Romano 1994), one per row.
+
+    Each period starts a new block with probability 1 / ``block`` (the first
+    always does), so block lengths are geometric with mean ``block``; a block
+    starts at a uniform random position and wraps around the end. Vectorised
+    over all rows at once: the start of each block, less its position, is
+    carried forward by a cumulative sum of its changes.
+    """
+    new = rng.random(b * n) < 1.0 / block
+    new[::n] = True
+    pos = np.flatnonzero(new)
+    col = pos % n
+    offset = rng.integers(0, n, size=len(pos)) - col  # index = offset of the current block + position
+    step = np.zeros(b * n, dtype=np.int64)
+    step[pos] = np.diff(offset, prepend=0)
+    return ((np.cumsum(step) + np.tile(np.arange(n), b)) % n).reshape(b, n)
+
+
+def _politis_white(x: np.ndarray) -> float:
+    """Mean block length of the stationary bootstrap by Politis & White (2004).
+
+    With Patton, Politis & White's (2009) correction D_SB = 2 g(0)^2, so
+    b = (G / g(0))^(2/3) n^(1/3), where g(0) = sum_k lambda(k/M) R(k) and
+    G = sum_k lambda(k/M) |k| R(k) use the flat-top lag window lambda and the
+    bandwidth M = 2 m_hat of Politis (2003): m_hat is the first lag after
+    which K_N = max(5, ceil(sqrt(log10 n))) autocorrelations in a row are
+    inside +-2 sqrt(log10(n) / n). Clipped to [1, ceil(min(3 sqrt(n), n/3))];
+    n^(1/3) when the estimate degenerates.
+    """
+    n = len(x)
+    fallback = float(n ** (1 / 3))
+    e = x - x.mean()
+    k_n = max(5, int(np.ceil(np.sqrt(np.log10(n)))))
+    m_max = min(int(np.ceil(np.sqrt(n))) + k_n, n - 1)
+    b_max = float(np.ceil(min(3 * np.sqrt(n), n / 3)))
+    acov = np.array([e[k:] @ e[: n - k] for k in range(m_max + 1)]) / n
+    if not acov[0] > 0:
+        return fallback
+    small = np.abs(acov[1:] / acov[0]) < 2 * np.sqrt(np.log10(n) / n)  # lags 1..m_max
+    m_hat = next((m for m in range(m_max - k_n + 1) if small[m : m + k_n].all()), None)
+    big_m = m_max if m_hat is None else min(2 * max(m_hat, 1), m_max)
+    k = np.arange(1, big_m + 1)
+    lam = np.where(k / big_m <= 0.5, 1.0, 2 * (1 - k / big_m))
+    g0 = acov[0] + 2 * np.sum(lam * acov[k])
+    big_g = 2 * np.sum(lam * k * acov[k])
+    if not (np.isfinite(g0) and g0 > 0):
+        return fallback
+    return float(np.clip((abs(big_g) / g0) ** (2 / 3) * n ** (1 / 3), 1.0, b_max))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How each link is tested: candidate lags, surrogates, level."""
+
+    lag_set: tuple
+    max_lag: int
+    n_surrogates: int
+    surrogate: str
+    block_length: float | None
+    alpha: float
+
+    @property
+    def min_obs(self) -> int:
+        # 2*K+1 coefficients and ten residual degrees of freedom; the second term leaves room
+        # for many distinct shifts (the same threshold as earlier versions).
+        return max(4 * self.max_lag + 12, 2 * (2 * self.max_lag + 1) + 20)
+
+    @property
+    def why(self) -> str:
+        if len(self.lag_set) == 1:
+            return f"for lags={self.max_lag}"
+        return f"for lags='bic' with max_lag={self.max_lag}"
+
+
+def _make_plan(lags, max_lag, n_surrogates, surrogate, block_length, alpha) -> _Plan:
+    if isinstance(lags, str):
+        if lags.lower() != "bic":
+            raise DataError(f"lags: expected a positive integer or 'bic', got {lags!r}")
+        max_lag = positive_int(max_lag, "max_lag")
+        lag_set = tuple(range(1, max_lag + 1))
+    else:
+        if isinstance(lags, bool) or not isinstance(lags, (int, np.integer)) or lags < 1:
+            raise DataError(f"lags: expected a positive integer or 'bic', got {lags!r}")
+        max_lag = int(lags)
+        lag_set = (max_lag,)
+    n_surrogates = positive_int(n_surrogates, "n_surrogates", minimum=19)
+    if surrogate not in _SURROGATES:
+        raise DataError(f"surrogate: expected 'circular' or 'stationary', got {surrogate!r}")
+    if block_length is not None:
+        if surrogate != "stationary":
+            raise DataError("block_length: only used with surrogate='stationary'")
+        if isinstance(block_length, bool) or not isinstance(block_length, (int, float)) or not block_length >= 1:
+            raise DataError(f"block_length: expected a number >= 1 (mean block length in periods), got {block_length!r}")
+        block_length = float(block_length)
+    if isinstance(alpha, bool) or not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise DataError(f"alpha: expected a number between 0 and 1, got {alpha!r}")
+    return _Plan(lag_set, max_lag, n_surrogates, surrogate, block_length, float(alpha))
+
+
+def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict) -> tuple[dict, dict, dict]:
+    """Observed and surrogate statistics of every ``cause -> effect`` pair of columns of ``frame``.
+
+    Returns ``rows`` (link name -> table row), ``null`` (link name -> the
+    surrogate statistics, signed by the claim) and ``blocks`` (link name ->
+    mean block length of the stationary bootstrap, or None).
+    """
+    from scipy import stats
+
+    n, K, B = len(frame), plan.max_lag, plan.n_surrogates
+    z = {k: standardise(frame[k].to_numpy(dtype=float)) for k in frame.columns}
+    if plan.surrogate == "circular":
+        min_shift = _min_shift(K)
+        shifts = rng.integers(min_shift, n - min_shift + 1, size=B)
+    per_chunk = max(1, _CHUNK_CELLS // n)
+    rows, null, blocks = {}, {}, {}
+    for (cause, effect), sign in zip(pairs, signs):
+        eff = _Effect(z[effect], K, names[effect])
+        x = z[cause]
+        own_x = np.column_stack([x[K - j : K - j + eff.m] for j in range(1, K + 1)])
+        resid = own_x - eff.q @ (eff.q.T @ own_x)
+        if np.linalg.svd(resid, compute_uv=False).min() < 1e-6 * np.sqrt(eff.m):
+            raise DataError(
+                f"{cause} -> {effect} ({names[cause]!r} -> {names[effect]!r}): the cause's lags are a linear "
+                "combination of the effect's own lags (is one series a copy, or a lagged copy, of the other?), "
+                "so the link is not identified. Check the inputs."
+            )
+        obs = {k: v[0] for k, v in _link_stats(eff, *eff.cross(x[None]), plan.lag_set).items()}
+        block = None
+        if plan.surrogate == "stationary":
+            block = plan.block_length or _politis_white(x)
+        t_null = np.empty(B)
+        for lo in range(0, B, per_chunk):
+            hi = min(B, lo + per_chunk)
+            if plan.surrogate == "circular":
+                cross = eff.cross_circular(x, shifts[lo:hi])
+            else:
+                cross = eff.cross(x[_stationary_indices(rng, hi - lo, n, block)])
+            t_null[lo:hi] = _link_stats(eff, *cross, plan.lag_set)["t"]
+        t_obs, t_null = sign * obs["t"], sign * t_null
+        lag, df, ssr = int(obs["lag"]), int(obs["df"]), obs["ssr"]
+        ssr_r = eff.ssr_r[lag]
+        finite = bool(np.isfinite(t_obs))
+        # A perfect fit has no residual variance and no t; it is no evidence of a direction.
+        p_surr = (1 + np.sum(t_null >= t_obs)) / (B + 1) if finite else 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f_stat = (ssr_r - ssr) / lag / (ssr / df)
+        name = f"{cause} -> {effect}"
+        null[name] = t_null
+        blocks[name] = block
+        effect_size = float(obs["total"])  # in sds: the series are standardised
+        rows[name] = {
+            "cause": names[cause],
+            "effect": names[effect],
+            "lags": lag,
+            "n": eff.m,
+            "expected_sign": sign,
+            "sign": int(np.sign(effect_size)),
+            "effect_size": effect_size,
+            "partial_r2": float((ssr_r - ssr) / ssr_r),
+            "t_stat": float(t_obs),
+            "p_t": float(stats.t.sf(t_obs, df)) if finite else 1.0,
+            "p_granger": float(stats.f.sf(f_stat, lag, df)) if np.isfinite(f_stat) else 0.0,
+            "p_surrogate": float(p_surr),
+        }
+    return rows, null, blocks
+
+
+def _links_table(rows: dict, alpha: float) -> pd.DataFrame:
+    links = pd.DataFrame.from_dict(rows, orient="index")
+    links["p_holm"] = holm(links["p_surrogate"])
+    links["holds"] = (links["p_surrogate"] <= alpha) & (links["sign"] == links["expected_sign"])
+    return links
+
+
+def _check_signs(signs, k: int, what: str) -> tuple:
+    try:
+        signs = tuple(signs)
+    except TypeError:
+        raise DataError(f"signs: expected {k} values each +1 or -1 ({what}), got {signs!r}") from None
+    if len(signs) != k or any(isinstance(s, bool) or s not in (1, -1) for s in signs):
+        raise DataError(f"signs: expected {k} values each +1 or -1 ({what}), got {signs!r}")
+    return tuple(int(s) for s in signs)
