@@ -10,6 +10,7 @@ restarted run reads it back instead of scanning the file again.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import uuid
@@ -37,12 +38,7 @@ class Checkpoint:
     """
 
     def __init__(self, folder, options: dict):
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise MissingDependencyError(
-                "checkpoint: writing parquet needs pyarrow: pip install 'market-attention[dask]'"
-            ) from None
+        optional("pyarrow", "checkpoint: writing parquet")
         if not isinstance(folder, (str, os.PathLike)):
             raise DataError(f"checkpoint: expected a folder path, got {folder!r}")
         self.folder = Path(folder)
@@ -96,15 +92,17 @@ def run_local(task, sources, done, *, workers: int) -> None:
             raise
 
 
-def distributed_module():
-    """``dask.distributed``, or MissingDependencyError naming the extra to install."""
+def optional(module: str, purpose: str):
+    """Import ``module`` of the ``dask`` extra, or raise MissingDependencyError saying what needs it."""
     try:
-        import distributed
+        return importlib.import_module(module)
     except ImportError:  # pragma: no cover - depends on the environment
-        raise MissingDependencyError(
-            "scanning on a Dask cluster needs dask.distributed: pip install 'market-attention[dask]'"
-        ) from None
-    return distributed
+        raise MissingDependencyError(f"{purpose} needs {module}: pip install 'market-attention[dask]'") from None
+
+
+def distributed_module():
+    """``dask.distributed`` (imported only when a cluster is used)."""
+    return optional("distributed", "scanning on a Dask cluster")
 
 
 def run_dask(client, task, sources, done, name) -> dict:

@@ -75,7 +75,7 @@ import pandas as pd
 from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, MissingDependencyError
 from ..themes import DEFAULT_THEMES, Theme, get_theme
-from ._archive_runs import Checkpoint, run_dask, run_local
+from ._archive_runs import Checkpoint, optional, run_dask, run_local
 from .reddit_items import _daily_metrics, _score_items, clean_text, items_frame
 
 try:
@@ -181,13 +181,7 @@ def _is_zstd(path, head: bytes) -> bool:
 
 
 def _fsspec():
-    try:
-        import fsspec
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise MissingDependencyError(
-            "reading URLs (s3://, gs://, https://, ...) needs fsspec: pip install 'market-attention[dask]'"
-        ) from None
-    return fsspec
+    return optional("fsspec", "reading URLs (s3://, gs://, https://, ...)")
 
 
 def _source(path) -> Path | str:
@@ -806,8 +800,8 @@ def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
     >>> items = scan_archive(folder / "RC_2024-06.ndjson", subreddits=["stocks"])
     >>> list(items["id"])
     ['t1_a1']
-    >>> lines = items.attrs["reddit"].get("accounting")
-    >>> lines.get("read"), lines.get("kept"), lines.get("dropped")
+    >>> accounting = items.attrs["reddit"].get("accounting")
+    >>> accounting.get("read"), accounting.get("kept"), accounting.get("dropped")
     (2, 1, {'prefiltered': 1})
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
