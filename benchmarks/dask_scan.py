@@ -29,13 +29,13 @@ import ast
 import json
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from archives import OTHER_SUBREDDITS, START, TEMPLATE, decompress_only, machine_parallelism, write_dump
+from archives import (OTHER_SUBREDDITS, START, TEMPLATE, decompress_only, interleaved, machine_parallelism, timed,
+                      write_dump)
 from attention.collectors.archives import DEFAULT_SUBREDDITS, _partial, read_reddit_archives, scan_archive
 from attention.themes import DEFAULT_THEMES
 
@@ -61,21 +61,6 @@ def month_lines(texts: list[str], n: int, month: int, seed: int) -> list[str]:
     return [TEMPLATE % (a, full, bodies[i], start + off, tag, i, tag, tag, subs[i], tag, tag, i,
                         start + 40 * 86400, score - 5, subs[i], sid)
             for i, (a, full, off, score, sid) in enumerate(ints)]
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def interleaved(fns: dict, repeat: int = 5) -> dict:
-    """Best time of each function over ``repeat`` rounds, the functions taking turns (fair under drifting load)."""
-    best = dict.fromkeys(fns, float("inf"))
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            best[name] = min(best[name], timed(fn)[0])
-    return best
 
 
 def on_cluster(paths, workers: int):
