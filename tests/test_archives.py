@@ -498,6 +498,12 @@ def test_urls_are_read_through_fsspec(dumps, wsb_dumps):
     pd.testing.assert_frame_equal(read([f"file://{p}" for p in [*dumps, *wsb_dumps]], workers=1), local)
     with pytest.raises(DataError, match="no such file"):
         read(["memory://archives/RC_1999-01.zst"])
+    pd.testing.assert_frame_equal(read(["memory://archives/R[CS]_2024-*.zst"], workers=1),
+                                  read([u for u in urls if "wsb" not in u], workers=1))
+    pd.testing.assert_frame_equal(read([str(dumps[0].parent / "R?_2024-06.zst")], workers=1),
+                                  read(list(dumps), workers=1))
+    with pytest.raises(DataError, match="no file matches"):
+        read(["memory://archives/RC_1999-*.zst"])
 
 
 def test_checkpoint_resumes_without_rescanning(dumps, wsb_dumps, tmp_path, monkeypatch):

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import glob
 import json
 import math
 import os
@@ -220,6 +221,27 @@ def _check_file(path) -> Path | str:
     if not found:
         raise DataError(f"path: no such file {source!r}")
     return source
+
+
+def _expand(path) -> list:
+    """``path`` itself, or the files a pattern such as ``s3://bucket/RC_2024-*.zst`` matches, in order.
+
+    Raises
+    ------
+    DataError
+        If a pattern matches no file.
+    """
+    if not isinstance(path, str) or not any(c in path for c in "*?["):
+        return [path]
+    if "://" in path:
+        fs, inner = _fsspec().core.url_to_fs(path)
+        protocol = path.split("://", 1)[0]
+        found = [f"{protocol}://{p}" for p in sorted(fs.glob(inner))]
+    else:
+        found = sorted(glob.glob(path))
+    if not found:
+        raise DataError(f"paths: no file matches {path!r}")
+    return found
 
 
 def _version(source) -> dict:
@@ -831,7 +853,9 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     paths : str, Path or sequence of them
         Dump files (see :func:`scan_archive`), e.g. the ``RS_`` and ``RC_``
         files of the months wanted; local paths or URLs (``s3://bucket/RC_2024-06.zst``),
-        which the workers open themselves: nothing is copied here.
+        which the workers open themselves: nothing is copied here. A string
+        with ``*``, ``?`` or ``[`` is a pattern (``s3://bucket/RC_2024-*.zst``)
+        standing for the files it matches, in name order.
     subreddits : str or sequence of str, optional
         Subreddits to read (case-insensitive); None reads every subreddit.
     themes : sequence of Theme or str, optional
@@ -904,7 +928,7 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    sources = list(dict.fromkeys(_check_file(p) for p in paths))
+    sources = list(dict.fromkeys(_check_file(p) for pattern in paths for p in _expand(pattern)))
     if not sources:
         raise DataError("paths: expected at least one dump file")
     if client is None:
