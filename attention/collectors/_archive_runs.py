@@ -105,21 +105,23 @@ def distributed_module():
     return optional("distributed", "scanning on a Dask cluster")
 
 
-def run_dask(client, task, sources, done, name) -> dict:
+def run_dask(client, task, sources, done) -> dict:
     """Run ``task`` on each source as one task of the cluster behind ``client``; return failures.
 
     A worker that dies mid-file is replaced by the scheduler, which runs
     the file again from its start elsewhere: a task's result only exists
     once the whole file is read, so nothing is counted twice. A file whose
     task raises (or kills worker after worker) is recorded as failed,
-    ``name(source) -> message``, while the others finish.
+    ``str(source) -> message``, while the others finish.
     """
     distributed = distributed_module()
     if not isinstance(client, distributed.Client):
         raise DataError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
     run = uuid.uuid4().hex[:8]
     futures = {
-        client.submit(task, source, key=f"reddit-archive-{name(source)}-{run}-{i}", pure=False): source
+        # Keys named after the files, for the dashboard.
+        client.submit(task, source, key=f"reddit-archive-{str(source).rsplit('/', 1)[-1]}-{run}-{i}",
+                      pure=False): source
         for i, source in enumerate(sources)
     }
     failed = {}
@@ -129,7 +131,7 @@ def run_dask(client, task, sources, done, name) -> dict:
             if future.status == "error":
                 exc = future.exception()
                 message = str(exc) if isinstance(exc, DataError) else f"{type(exc).__name__}: {exc}"
-                failed[name(source)] = message
+                failed[str(source)] = message
             else:
                 done(source, future.result())
             future.release()

@@ -892,7 +892,7 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
         :func:`~attention.collectors.reddit_items.aggregate_items`. An item
         found in several files (overlapping dumps) counts once. Days without
         a mention are absent. ``frame.attrs["reddit"]`` holds ``files``,
-        ``resumed`` (read from the checkpoint), ``failed`` (file name ->
+        ``resumed`` (read from the checkpoint), ``failed`` (path or URL ->
         error) and ``accounting``: ``read``, ``kept`` and ``dropped`` (lines
         per reason of :data:`DROP_REASONS`), every line read being kept or
         dropped once.
@@ -973,7 +973,7 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
             run_local(task, todo, done, workers=workers)
             failed = {}
         else:
-            failed = run_dask(client, task, todo, done, _name)
+            failed = run_dask(client, task, todo, done)
     finally:
         if bar is not None:
             bar.close()
