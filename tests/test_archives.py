@@ -602,32 +602,32 @@ def test_client_arguments(dumps, threads_client):
         read(list(dumps), client=threads_client, workers=2)
 
 
-class KillsItsWorkerOnce(StubScorer):
-    """Scores like StubScorer, but the first call anywhere ends its process, as a lost machine would."""
+class KillsItsWorkerOnce(Theme):
+    """A theme whose first look at a line, in any process, ends that process, as a lost machine would:
+    the worker dies while it is reading a file (the marker file says it happened)."""
 
-    def __init__(self, marker):
-        super().__init__()
-        self.marker = marker
-
-    def score(self, texts, themes=None):
+    def mentions(self, text):
         import os
 
         try:
-            with open(self.marker, "x"):
+            with open(os.environ["ATTENTION_TEST_KILL_MARKER"], "x"):
                 pass
         except FileExistsError:
-            return super().score(texts, themes)
+            return super().mentions(text)
         os._exit(1)
 
 
-def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path):
+def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     paths = [*dumps, *wsb_dumps]
     serial = read(paths, workers=1)
     marker = tmp_path / "killed"
+    monkeypatch.setenv("ATTENTION_TEST_KILL_MARKER", str(marker))  # inherited by the worker processes
+    themes = [KillsItsWorkerOnce(t.name, reddit_patterns=t.reddit_patterns) for t in DEFAULT_THEMES]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   worker_class=distributed.Nanny) as cluster, distributed.Client(cluster) as client:
-        obs = read(paths, client=client, scorer=KillsItsWorkerOnce(marker))
+        obs = read(paths, client=client, themes=themes)
     assert marker.exists()  # a worker did die
     pd.testing.assert_frame_equal(obs, serial, check_exact=True)
-    assert obs.attrs["reddit"]["failed"] == {} and obs.attrs["reddit"]["accounting"] == serial.attrs["reddit"]["accounting"]
+    report = obs.attrs["reddit"]
+    assert report["failed"] == {} and report["accounting"] == serial.attrs["reddit"]["accounting"]
