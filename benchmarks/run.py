@@ -106,7 +106,7 @@ def bench_demo():
 
 
 OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",),
-          ("dask_scan.py",))
+          ("google_requests.py",), ("dask_scan.py",))
 
 
 if __name__ == "__main__":
