@@ -624,7 +624,8 @@ def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path,
     marker = tmp_path / "killed"
     monkeypatch.setenv("ATTENTION_TEST_KILL_MARKER", str(marker))  # inherited by the worker processes
     themes = [KillsItsWorkerOnce(t.name, reddit_patterns=t.reddit_patterns) for t in DEFAULT_THEMES]
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+    # One worker process under a nanny: when it dies the nanny starts another, and the scheduler reruns the file.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   worker_class=distributed.Nanny) as cluster, distributed.Client(cluster) as client:
         obs = read(paths, client=client, themes=themes)
     assert marker.exists()  # a worker did die
