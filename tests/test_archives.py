@@ -540,6 +540,11 @@ def test_checkpoint_resumes_without_rescanning(dumps, wsb_dumps, tmp_path, monke
     assert scanned == []
     changed = read(paths, workers=1, checkpoint=folder, start="2024-06-04")  # other options: scanned afresh
     assert len(scanned) == len(paths) and not changed.equals(fresh)
+    scanned.clear()
+    for kept in folder.glob("*.parquet"):  # a damaged checkpoint file is scanned again, not trusted
+        kept.write_bytes(b"PAR1 not parquet")
+    pd.testing.assert_frame_equal(read(paths, workers=1, checkpoint=folder), fresh)
+    assert len(scanned) == len(paths)
 
 
 @pytest.fixture(scope="module")

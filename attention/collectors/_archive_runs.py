@@ -52,22 +52,28 @@ class Checkpoint:
         return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.parquet"
 
     def load(self, version: dict) -> tuple[pd.DataFrame, dict] | None:
+        """The result kept for this file version, or None (also for a file that cannot be read back)."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         path = self.path(version)
         if not path.is_file():
             return None
-        table = pq.read_table(path)
-        meta = json.loads(table.schema.metadata[b"attention"])
-        return table.to_pandas(), meta["counts"]
+        try:
+            table = pq.read_table(path)
+            counts = json.loads(table.schema.metadata[b"attention"])["counts"]
+        except (OSError, pa.ArrowException, KeyError, TypeError, ValueError):
+            return None  # scanned again, and written over
+        return table.to_pandas(), counts
 
     def save(self, version: dict, result: tuple[pd.DataFrame, dict]) -> None:
+        """Keep one file's result (written to a temporary name, then renamed)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         frame, counts = result
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        extra = {b"attention": json.dumps({"counts": counts, "file": version}, default=str).encode()}
+        extra = {b"attention": json.dumps({"counts": counts, "file": version}).encode()}
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **extra})
         path = self.path(version)
         tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")

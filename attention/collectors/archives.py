@@ -735,7 +735,7 @@ def _partial(source, names, themes, lo, hi, chunk_size: int, scorer) -> tuple[pd
     """
     items, counts = _scan(source, names, themes, lo, hi, chunk_size)
     table = _score_items(items, themes, scorer=scorer if scorer is not None else _default_scorer())
-    return table, dict(counts)
+    return table, {reason: int(n) for reason, n in counts.items()}
 
 
 def _line_report(counts) -> dict:
