@@ -496,7 +496,7 @@ def collect_official_regions(terms, start, end, *, geo="US", level="region", sto
     >>> api = FakeTrendsApi(regions={"US-TX": 2.0, "US-VT": 0.5})
     >>> end = pd.Timestamp.now(tz="UTC").normalize() - pd.Timedelta(days=10)
     >>> collect_official_regions("small cap stocks", end - pd.Timedelta(days=90), end, session=api,
-    ...                          politeness=Politeness(pace=0))[["region", "scaled_search_interest"]]
+    ...                          politeness=Politeness(pace=0, sleep=lambda s: None))[["region", "scaled_search_interest"]]
       region  scaled_search_interest
     0  US-TX                   100.0
     1  US-VT                    25.0
