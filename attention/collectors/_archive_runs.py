@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import DataError, MissingDependencyError
 
-__all__ = ["Checkpoint", "run_dask", "run_local"]
+__all__ = ["Checkpoint", "distributed_module", "optional", "run_dask", "run_local"]
 
 #: Bump when what a checkpoint holds changes meaning, so old folders are not reused.
 _CHECKPOINT_FORMAT = 1
