@@ -405,15 +405,20 @@ def _write(frame, path: str) -> None:
 
 
 def _claims(args) -> int:
-    from .claims import ClaimsTable, check_article
+    from .claims import check_article
     from .datasets import load_prices
 
-    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
+        print(json.dumps(_claim_records(claims), indent=2))
     else:
-        print(ClaimsTable(results).summary())
+        print(claims.summary())
     return 0
+
+
+def _claim_records(claims) -> list:
+    """One JSON object per claim, with its stable ``id``."""
+    return json.loads(claims.to_frame().reset_index().to_json(orient="records"))
 
 
 def _run(args) -> int:
@@ -430,7 +435,7 @@ def _run(args) -> int:
         store.close()
     if args.json:
         print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
-                          "report": str(result.report)}, indent=2))
+                          "claims": _claim_records(result.claims), "report": str(result.report)}, indent=2))
     else:
         print(result.summary())
     return 0
