@@ -18,8 +18,10 @@ from .claims import ClaimResult, check_article, outperformance_streaks, streak_r
 from .collectors import (
     Politeness,
     collect_google_trends,
+    collect_interest_by_region,
     collect_reddit,
     collect_related_queries,
+    collect_related_topics,
     fetch_reddit_counts,
     fetch_reddit_items,
     parse_google_trends,
@@ -28,6 +30,7 @@ from .collectors import (
     read_google_trends_related_csv,
     read_reddit_archives,
     read_reddit_items,
+    suggest_topics,
 )
 from .correlation import (
     FeedbackLoopResult,
@@ -135,8 +138,10 @@ __all__ = [
     "benjamini_hochberg",
     "check_article",
     "collect_google_trends",
+    "collect_interest_by_region",
     "collect_reddit",
     "collect_related_queries",
+    "collect_related_topics",
     "composite_index",
     "cross_correlation",
     "etf_flows",
@@ -168,6 +173,7 @@ __all__ = [
     "run",
     "stationarity",
     "streak_record",
+    "suggest_topics",
     "theme_relative_returns",
     "to_google_weeks",
     "to_wide",
