@@ -216,8 +216,8 @@ def multi_term_scale(seeds=range(6)):
     start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-06-30")
     terms = [f"q{i:02d}" for i in range(12)]
     orders = {"popular first": terms, "rarest first": terms[::-1],
-              "shuffled A": list(np.random.default_rng(1).permutation(terms)),
-              "shuffled B": list(np.random.default_rng(2).permutation(terms))}
+              "shuffled A": [str(t) for t in np.random.default_rng(1).permutation(terms)],
+              "shuffled B": [str(t) for t in np.random.default_rng(2).permutation(terms)]}
     rows = []
     started = time.perf_counter()
     for generator in ("latent_attention", "independent"):

@@ -359,11 +359,11 @@ def test_twelve_terms_are_probed_then_chained_from_popular_to_rare(twelve):
     assert sorted(meta["probe"].index) == TWELVE
     # Then batches of similar popularity, from the most popular down, each sharing one anchor with the one above.
     batches = meta["batches"]
-    assert asked[3:] == batches and len(batches) == 3
-    assert all(t == f"2024-01-01 2024-06-30" for t in times)
+    assert asked[3:] == batches and len(batches) == 4
+    assert all(t == "2024-01-01 2024-06-30" for t in times)
     assert sorted({t for b in batches for t in b}) == TWELVE
-    assert meta["anchor"] == [batches[1][0], batches[2][0]]
-    assert batches[1][0] in batches[0] and batches[2][0] in batches[1]
+    assert meta["anchor"] == [b[0] for b in batches[1:]]
+    assert all(lower[0] in upper for upper, lower in zip(batches, batches[1:]))
     truth = latent.loc["2024-01-01":"2024-06-30"].mean()
     assert truth.idxmax() in batches[0] and truth.idxmin() in batches[-1]
     tops = [truth[list(b)].max() for b in batches]
@@ -372,7 +372,8 @@ def test_twelve_terms_are_probed_then_chained_from_popular_to_rare(twelve):
     for upper, lower in zip(batches, batches[1:]):
         assert truth[lower[0]] == truth[list(upper)].min() == truth[list(lower)].max()
     factors = meta["batch_factors"]
-    assert list(factors.index) == [0, 1, 2]
+    assert list(factors.index) == [0, 1, 2, 3]
+    assert (factors["anchor_median"].iloc[1:] >= 10).all()  # every anchor well off the rounding floor
     assert (factors["factor_low"] <= factors["factor"]).all() and (factors["factor"] <= factors["factor_high"]).all()
     assert sorted(frame["term"].unique()) == TWELVE
     # Terms that came in through an anchor say so; the first batch's do not.
@@ -637,7 +638,7 @@ def test_after_a_429_the_wait_is_honoured_and_the_cookie_renewed():
     assert wire.calls.count(COOKIE) >= 2  # a fresh session after the 429 ...
     assert COOKIE in wire.calls[refused + 1 :]  # ... is fetched after it
     assert sorted(frame["term"].unique()) == TWELVE
-    assert frame.attrs["google_trends"]["fetched"] == 6  # 3 probes, then 3 batches
+    assert frame.attrs["google_trends"]["fetched"] == 7  # 3 probes, then 4 batches
 
 
 def test_the_request_after_a_429_starts_a_fresh_session():

@@ -514,13 +514,13 @@ def _plan_batches(collector, queries: list, anchor: str, start, end):
         # A named anchor: every batch shares it with the first (a star).
         others = [q for q in queries if q != anchor]
         return [(anchor, *others[i : i + 4]) for i in range(0, len(others), 4)], anchor, None
-    levels = _probe(collector, queries, start, end)
-    batches, anchors = group_by_popularity(levels)
+    levels, peaks = _probe(collector, queries, start, end)
+    batches, anchors = group_by_popularity(levels, peaks=peaks)
     return batches, anchors, pd.Series(levels, dtype=float).rename("popularity")
 
 
-def _probe(collector, queries: list, start, end) -> dict:
-    """Rough popularity of every term on one scale: one request of the whole range per four new terms.
+def _probe(collector, queries: list, start, end) -> tuple[dict, dict]:
+    """Rough mean popularity and peak of every term on one scale: one request of the whole range per four new terms.
 
     Terms are asked in sorted order, so the plan never depends on the order the user listed them in.
     Each request after the first carries a reference term of middle popularity among those seen, so
@@ -529,12 +529,14 @@ def _probe(collector, queries: list, start, end) -> dict:
     below it (it will sit on the rounding floor whatever the batches, and is warned about).
     """
     level: dict = {}
+    peak: dict = {}
     below: list = []
     unknown: list = []
 
     def ask(new: list, reference):
         batch = ([reference] if reference is not None else []) + new
-        means = collector.pull(tuple(batch), start, end, 0)[0].mean()
+        answer = collector.pull(tuple(batch), start, end, 0)[0]
+        means, tops = answer.mean(), answer.max()
         if reference is None:
             scale = 1.0
         elif means[reference] > 0:
@@ -547,7 +549,7 @@ def _probe(collector, queries: list, start, end) -> dict:
             if not np.isfinite(means[q]):
                 unknown.append(q)
             elif means[q] > 0:
-                level[q] = float(means[q] * scale)
+                level[q], peak[q] = float(means[q] * scale), float(tops[q] * scale)
             else:
                 zero.append(q)
         return zero
@@ -570,7 +572,7 @@ def _probe(collector, queries: list, start, end) -> dict:
         else:
             below += still
     level.update({q: np.nan for q in unknown})
-    return level
+    return level, peak
 
 
 def _middle(level: dict):
@@ -621,7 +623,7 @@ def _collect(collector, batches, anchors, windows, start, end, benchmark):
 def _levels(frame: pd.DataFrame, meta: dict, labels: dict, unit: float):
     """Each term's mean level with its 95% interval (None with one batch: nothing was chained)."""
     table = meta["batch_factors"]
-    if table is None:
+    if table is None or not frame["value"][frame["metric"] == METRIC].notna().any():
         return None
     by_query = {q: label for label, q in labels.items()}
     home = {by_query[t]: b for b, terms in table["terms"].items() for t in terms if t in by_query}

@@ -212,7 +212,9 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
             raise DataError(f"anchor: batch {b} or its parent batch {parent} does not contain the anchor {anchor!r}")
         ref, new = batches[parent].columns([anchor]), batches[b].columns([anchor])
         f, low, high, points = _ratio(ref, new)
-        if points == 0:
+        if points == 0 and not np.isfinite(batches[b].value.to_numpy(dtype=float)).any():
+            f, low, high = 1.0, 1.0, 1.0  # nothing but "no data": there is nothing to scale
+        elif points == 0:
             raise DataError(f"anchor: {anchor!r} has no searches in common between batch {parent} and batch {b}")
         ref_v, new_v = ref.value[anchor].align(new.value[anchor], join="inner")
         both = (ref_v > 0) & (new_v > 0)
@@ -244,25 +246,30 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
     return joined, pd.DataFrame(rows).set_index("batch")
 
 
-def group_by_popularity(levels: dict, *, size: int = 5, span: float = 10.0) -> tuple[list[tuple], list[str]]:
+def group_by_popularity(levels: dict, *, peaks: dict | None = None, size: int = 5,
+                        span: float = 100 / (2 * ROUNDING_FLOOR)) -> tuple[list[tuple], list[str]]:
     """Batches of similar popularity, chained from the most popular to the rarest.
 
-    Terms are sorted by ``levels`` (rough popularity on any common scale),
-    most popular first. A batch takes up to ``size`` terms within ``span``
-    times of its first; the next batch starts with the last term of the one
-    before (the anchor). An anchor is thus the rarest term of the batch above
-    (at least ``100 / span`` on Google's scale there) and the most popular of
-    its own batch (100 there): well above the rounding floor in both. Terms
-    without data (NaN level) fill the last batches and are never anchors.
+    Terms are sorted by ``levels`` (rough mean popularity on any common
+    scale), most popular first. A batch takes up to ``size`` terms whose mean
+    is within ``span`` times of its first term's peak (Google scales a
+    request to its highest value, so a spiky first term pushes the others
+    down); the next batch starts with the last term of the one before (the
+    anchor). An anchor is thus the rarest term of the batch above (its mean
+    reads about ``100 / span`` = 10 or more there) and the most popular of its
+    own batch (100 there): off the rounding floor in both. Terms without data
+    (NaN level) fill the last batches and are never anchors.
 
     Parameters
     ----------
     levels : dict
-        Term -> popularity (positive; NaN for "no data").
+        Term -> mean popularity (positive; NaN for "no data").
+    peaks : dict, optional
+        Term -> highest value on the same scale; defaults to ``levels``.
     size : int
         Terms per request (Google allows five).
     span : float
-        Largest ratio of popularity inside a batch.
+        Largest ratio between a batch's first peak and any of its means.
 
     Returns
     -------
@@ -283,15 +290,19 @@ def group_by_popularity(levels: dict, *, size: int = 5, span: float = 10.0) -> t
     """
     if size < 2 or not span > 1:
         raise DataError(f"size, span: expected size >= 2 and span > 1, got {size} and {span}")
+    peaks = {t: max(peaks.get(t, v), v) if peaks else v for t, v in levels.items()}
     known = sorted((t for t, v in levels.items() if np.isfinite(v)), key=lambda t: (-levels[t], str(t)))
     missing = sorted((t for t, v in levels.items() if not np.isfinite(v)), key=str)
+    if not known:  # nothing has data: no scale to link, the batches only split the requests
+        chunks = [missing[:size]] + [[missing[0], *missing[i : i + size - 1]] for i in range(size, len(missing), size - 1)]
+        return [tuple(c) for c in chunks], [missing[0]] * (len(chunks) - 1)
     batches: list[list] = []
     anchors: list[str] = []
     i = 0
     while known:
         batch = [known[i]]
         j = i + 1
-        while j < len(known) and len(batch) < size and levels[known[j]] >= levels[known[i]] / span:
+        while j < len(known) and len(batch) < size and levels[known[j]] >= peaks[known[i]] / span:
             batch.append(known[j])
             j += 1
         if len(batch) == 1 and j < len(known):
