@@ -49,6 +49,8 @@ __all__ = [
 
 #: A series whose median value in its own request is below this sits near the rounding floor.
 ROUNDING_FLOOR = 5
+#: How many of its own standard errors a drift's spread must exceed the noise's by to be corrected.
+_SIGNIFICANCE = 3
 #: Normal quantile of the stated intervals (95%).
 _Z = 1.959964
 
@@ -379,11 +381,14 @@ def benchmark_to_coarse(fine: Scaled, coarse: pd.DataFrame, *, smooth_days: int 
     chain. The ratio ``coarse_w / sum(daily in w)`` per period measures the
     drift, but also the coarse pull's own sampling noise and rounding, which
     a week-by-week correction would inject into the daily series. So the
-    log-ratio is smoothed over about ``smooth_days`` (26 weeks, or 6
-    months) and applied only where its variation is more than the noise
-    can explain, shrunk by the share the noise explains (an empirical-Bayes
-    factor): a flat ratio corrects nothing, a real drift of a few percent
-    across windows is removed.
+    log-ratio is pooled over the terms the coarse pull shows off the
+    rounding floor (chaining gives every term of a request the same drift),
+    smoothed over about ``smooth_days`` (26 weeks, or 6 months) and applied
+    only where its variation is more than the noise can explain, shrunk by
+    the share the noise explains (an empirical-Bayes factor): a flat ratio
+    corrects nothing, a real drift of a few percent across windows is
+    removed. With no term off the floor in the coarse pull, nothing is
+    corrected.
 
     Parameters
     ----------
@@ -397,7 +402,7 @@ def benchmark_to_coarse(fine: Scaled, coarse: pd.DataFrame, *, smooth_days: int 
     Returns
     -------
     (Scaled, Series)
-        The corrected series and the mean per-period correction applied (for
+        The corrected series and the per-period correction applied (for
         inspection).
     """
     starts = coarse.index
@@ -412,12 +417,21 @@ def benchmark_to_coarse(fine: Scaled, coarse: pd.DataFrame, *, smooth_days: int 
     keys = pd.Index(starts[np.clip(period, 0, None)])
     sums = fine.value[inside].groupby(keys[inside]).sum(min_count=1)
     ratio = (coarse.reindex(sums.index) / sums).where(lambda r: np.isfinite(r) & (r > 0))
-    log_ratio = np.log(ratio)
+    # Chaining scales every term of a request by the same window factors, so the drift is one series
+    # for all of them. It is read from the terms the coarse pull shows well off the rounding floor
+    # (near it, the pull's rounding is a systematic error, not noise), weighted by their level.
+    level = coarse.median()
+    clear = level[level >= 2 * ROUNDING_FLOOR].index
     smooth = max(1, round(smooth_days / (7 if weekly else 30.4)))
-    correction = log_ratio.apply(lambda c: _smoothed_drift(c, smooth))
-    per_day = np.exp(correction).reindex(keys).set_axis(days).where(pd.Series(inside, index=days), axis=0)
-    per_day = per_day.fillna(1.0)
-    return Scaled(fine.value * per_day, fine.low * per_day, fine.high * per_day), np.exp(correction).mean(axis=1)
+    if len(clear):
+        log_ratio = np.log(ratio[clear])
+        weights = log_ratio.notna() * level[clear]
+        pooled = (log_ratio.fillna(0) * weights).sum(axis=1) / weights.sum(axis=1).replace(0, np.nan)
+        drift = np.exp(_smoothed_drift(pooled, smooth))
+    else:
+        drift = pd.Series(1.0, index=ratio.index)
+    per_day = drift.reindex(keys).set_axis(days).where(pd.Series(inside, index=days)).fillna(1.0)
+    return Scaled(fine.value.mul(per_day, axis=0), fine.low.mul(per_day, axis=0), fine.high.mul(per_day, axis=0)), drift
 
 
 def _smoothed_drift(log_ratio: pd.Series, smooth: int) -> pd.Series:
@@ -427,15 +441,16 @@ def _smoothed_drift(log_ratio: pd.Series, smooth: int) -> pd.Series:
         return pd.Series(0.0, index=log_ratio.index)
     centred = known - known.mean()
     trend = centred.rolling(smooth, center=True, min_periods=1).mean()
-    # Noise of one period from differences of neighbours (a slow drift barely moves them).
-    noise_var = (1.4826 * np.median(np.abs(np.diff(centred.to_numpy())))) ** 2 / 2
+    # Noise of one period from differences of neighbours (a slow drift barely moves them). Not a median:
+    # near the rounding floor the ratios take few distinct values and a median difference can be 0.
+    noise_var = float(np.mean(np.diff(centred.to_numpy()) ** 2)) / 2
     width = centred.rolling(smooth, center=True, min_periods=1).count()
     explained = float(np.mean(noise_var / width))
     spread = float(trend.var()) if len(trend) > 1 else 0.0
     # Correct only a drift the noise cannot explain: the spread of a smoothed noise has itself a
     # relative error of about sqrt(2 / m) over m independent stretches, so ask for three of those.
     stretches = max(len(centred) / smooth, 1.0)
-    significant = spread > explained * (1 + 3 * np.sqrt(2 / stretches))
+    significant = spread > explained * (1 + _SIGNIFICANCE * np.sqrt(2 / stretches))
     keep = max(0.0, 1.0 - explained / spread) if significant else 0.0
     drift = keep * (trend - trend.mean())
     return drift.reindex(log_ratio.index).interpolate(limit_direction="both").fillna(0.0)
