@@ -12,6 +12,9 @@ import pandas as pd
 
 from .errors import DataError
 
+#: Largest magnitude accepted: sums of squares of a few thousand such values still fit in a float64.
+HUGE = 1e150
+
 
 def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     """Return ``x`` as a float Series on a sorted, unique DatetimeIndex."""
@@ -24,7 +27,7 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     if not isinstance(x, pd.Series):
         raise DataError(f"{name}: expected a pandas Series with a DatetimeIndex, got {type(x).__name__}")
     if not isinstance(x.index, pd.DatetimeIndex):
-        raise DataError(f"{name}: expected a DatetimeIndex, got {type(x.index).__name__}")
+        x = x.set_axis(as_datetime_index(x.index, name))
     if x.index.has_duplicates:
         dup = x.index[x.index.duplicated()][0]
         raise DataError(
@@ -40,6 +43,12 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     except (TypeError, ValueError) as exc:
         raise DataError(f"{name}: expected numeric values ({exc})") from None
     values = values.replace([np.inf, -np.inf], np.nan).sort_index()
+    biggest = float(np.nanmax(np.abs(values.to_numpy()))) if values.notna().any() else 0.0
+    if biggest > HUGE:
+        raise DataError(
+            f"{name}: values as large as {biggest:.3g} overflow the statistics (their squares exceed the"
+            f" float range); rescale the series (e.g. divide by 1e6 or take logs) so values stay below {HUGE:.0e}"
+        )
     # yfinance columns are (field, ticker) tuples; the ticker is the useful label.
     label = x.name[-1] if isinstance(x.name, tuple) else x.name
     values.name = label if label is not None else name
@@ -51,6 +60,33 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     if n < min_obs:
         raise DataError(f"{name}: needs at least {min_obs} non-missing observations, got {n}")
     return values
+
+
+def as_datetime_index(index: pd.Index, name: str) -> pd.DatetimeIndex:
+    """``index`` as a DatetimeIndex where its meaning is clear, else a DataError naming ``name``.
+
+    A DatetimeIndex is returned as is; a PeriodIndex (what ``resample`` and
+    ``to_period`` give) becomes the start of each period, which is how this
+    library labels periods (a Google week by its Sunday); ISO 8601 date
+    strings ("2026-01-05", "2026-01-05 14:30") are parsed. Anything else -
+    integers, "01/02/2026" (January or February?) - is refused.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        return index
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp(how="start")
+    if len(index) and (index.dtype == object or pd.api.types.is_string_dtype(index.dtype)) and all(
+        isinstance(v, str) for v in index
+    ):
+        try:
+            return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+        except (TypeError, ValueError):
+            raise DataError(
+                f"{name}: the index holds strings that are not ISO 8601 dates (first: {index[0]!r}); "
+                "expected a DatetimeIndex, a PeriodIndex or dates written like '2026-01-05'"
+            ) from None
+    raise DataError(f"{name}: expected a DatetimeIndex (or a PeriodIndex, or ISO date strings), "
+                    f"got {type(index).__name__}")
 
 
 def as_frame(x, name: str) -> pd.DataFrame:
@@ -108,6 +144,27 @@ def utc_day(value, name: str) -> pd.Timestamp:
     if ts is pd.NaT:
         raise DataError(f"{name}: expected a date, got {value!r}")
     return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
+
+
+def flag(value, name: str) -> bool:
+    """A True/False argument; strings such as ``"no"`` are refused rather than read as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise DataError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
+
+
+def random_generator(seed, name: str = "seed") -> np.random.Generator:
+    """``np.random.default_rng(seed)``, with a DataError naming ``name`` for what numpy cannot seed from."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (bool, np.bool_, float, str, bytes)):
+        raise DataError(f"{name}: expected None, a non-negative integer or a numpy Generator, got {seed!r}")
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"{name}: expected None, a non-negative integer or a numpy Generator, got {seed!r} ({exc})"
+        ) from None
 
 
 def positive_int(value, name: str, *, minimum: int = 1) -> int:

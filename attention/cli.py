@@ -40,6 +40,7 @@ examples:
   attention collect reddit "small-cap stocks" --subreddits wallstreetbets smallstreetbets --start 2026-01-10
   attention collect reddit --backend praw --start 2026-01-14             needs praw credentials
   attention collect reddit --archives RS_2024-06.zst RC_2024-06.zst      monthly dump files
+  attention collect reddit "Magnificent Seven" --basket --start 2026-01-14  also count $AAPL ... $TSLA
 
 Credentials for --backend praw come from praw's environment variables (praw_client_id,
 praw_client_secret, praw_user_agent) or praw.ini; they are never printed or stored.
@@ -239,6 +240,8 @@ def _parser() -> argparse.ArgumentParser:
     reddit.add_argument("--backend", default="arctic_shift", choices=["arctic_shift", "praw"],
                         help="where to read (default: %(default)s); see --archives for dump files")
     reddit.add_argument("--archives", nargs="+", metavar="FILE", help="read these .zst dump files instead")
+    reddit.add_argument("--basket", action="store_true", help="also count the member tickers of themes that have"
+                        " a basket ($AAPL, $NVDA... for the Magnificent Seven)")
     _add_network_options(reddit)
     _add_collect_outputs(reddit)
     return parser
@@ -256,6 +259,10 @@ def _collect_reddit(args) -> int:
 
     subreddits = tuple(args.subreddits) if args.subreddits else DEFAULT_SUBREDDITS
     themes = args.themes or None
+    if args.basket:
+        from .themes import DEFAULT_THEMES, get_theme
+
+        themes = [get_theme(t, basket=bool(get_theme(t).basket)) for t in themes or DEFAULT_THEMES]
     progress = not args.no_progress and not args.json
     if args.archives:
         frame = read_reddit_archives(args.archives, subreddits=subreddits, themes=themes, start=args.start,
@@ -372,15 +379,20 @@ def _write(frame, path: str) -> None:
 
 
 def _claims(args) -> int:
-    from .claims import ClaimsTable, check_article
+    from .claims import check_article
     from .datasets import load_prices
 
-    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
+        print(json.dumps(_claim_records(claims), indent=2))
     else:
-        print(ClaimsTable(results).summary())
+        print(claims.summary())
     return 0
+
+
+def _claim_records(claims) -> list:
+    """One JSON object per claim, with its stable ``id``."""
+    return json.loads(claims.to_frame().reset_index().to_json(orient="records"))
 
 
 def _run(args) -> int:
@@ -397,7 +409,7 @@ def _run(args) -> int:
         store.close()
     if args.json:
         print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
-                          "report": str(result.report)}, indent=2))
+                          "claims": _claim_records(result.claims), "report": str(result.report)}, indent=2))
     else:
         print(result.summary())
     return 0

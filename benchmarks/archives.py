@@ -32,7 +32,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import tempfile
 import time
 import tracemalloc
@@ -135,8 +134,7 @@ def naive(path: Path) -> set:
 
     vader = SentimentIntensityAnalyzer()
     wanted = {s.lower() for s in DEFAULT_SUBREDDITS}
-    patterns = [p for theme in DEFAULT_THEMES for p in theme.reddit_patterns]
-    aliases = [re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for p in patterns]
+    aliases = [theme.regex for theme in DEFAULT_THEMES]
     found = set()
     dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
     with open(path, "rb") as fh, dctx.stream_reader(fh) as reader:

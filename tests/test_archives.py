@@ -386,7 +386,8 @@ def test_required_literals():
         return set(archives._Aliases.build(themes).keys) - set(archives._DISGUISE_KEYS)
 
     assert build(DEFAULT_THEMES) == {
-        b"small", b"russell", b"iwm", b"$rut", b"r2k", b"ai ", b"artificial intelligence stock", b"mag",
+        b"small", b"smid", b"stocks", b"russel", b"r2k", b"iwm", b"ijr", b"rut", b"rty", b"mag",
+        b"ai ", b"ai-", b"a.i", b"'ai'", b"intelligence",
     }  # "magnificent" is found wherever "mag" is: not searched for on its own
     energy = Theme("energy", reddit_patterns=[r"[Ee]nergy stocks?|\$XLE"])
     assert build([energy]) == {b"energy stock", b"$xle"}

@@ -270,7 +270,7 @@ class _Aliases:
     def build(cls, themes) -> _Aliases | None:
         """The filter for ``themes``, or None if a pattern cannot be filtered safely (see the module doc)."""
         checks = {}
-        for pattern in (p for theme in themes for p in theme.reddit_patterns):
+        for pattern in (p for theme in themes for p in theme.patterns):
             try:
                 tree = _sre_parse.parse(pattern, re.IGNORECASE)
                 regex = re.compile(pattern.encode("ascii"), re.IGNORECASE)

@@ -456,7 +456,7 @@ def collect_reddit(
         if store is not None:
             run = "reddit:" + _key(backend=sel.backend, subreddits=[s.lower() for s in sel.subreddits],
                                    kinds=sel.kinds, start=meta["start"], end=meta["end"],
-                                   themes=[(t.name, t.reddit_patterns) for t in sel.themes])[:16]
+                                   themes=[(t.name, t.regex.pattern) for t in sel.themes])[:16]
             store.put_observations(frame, run=run)
             meta["run"] = run
     finally:
@@ -843,10 +843,11 @@ def search_terms(theme: Theme) -> list[str]:
     theme's ``google_query``.
     """
     phrases = []
-    for pattern in theme.reddit_patterns:
+    for pattern in theme.patterns:
         expanded = _expand(pattern)
         for phrase in expanded if expanded is not None else [theme.google_query]:
-            phrase = " ".join(re.sub(r"^\W+|\W+$", "", phrase).split())
+            # Reddit's search reads "small-cap" and "small_cap" as "small cap".
+            phrase = " ".join(re.sub(r"^\W+|\W+$", "", phrase).replace("_", " ").replace("-", " ").split())
             if phrase:
                 phrases.append(phrase)
     unique = list(dict.fromkeys(p.casefold() for p in phrases))
