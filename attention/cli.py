@@ -451,7 +451,8 @@ def _collect_trends(args) -> int:
         + (f", partial points skipped: {meta['dropped_partial']}" if "dropped_partial" in meta else ""),
     ]
     if meta.get("anchor"):
-        lines.append(f"anchor: {meta['anchor']!r} across {len(meta['batches'])} batches")
+        anchors = meta["anchor"] if isinstance(meta["anchor"], list) else [meta["anchor"]]
+        lines.append(f"anchor(s): {', '.join(map(repr, anchors))} across {len(meta['batches'])} batches")
     if len(meta.get("windows", ())) > 1:
         lines.append(f"windows chained: {len(meta['windows'])}")
     if store is not None:
