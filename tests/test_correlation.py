@@ -463,7 +463,7 @@ def _statsmodels_link(frame, cause, effect, max_lag, lags, controls=(), cov_type
 @pytest.mark.parametrize(
     ("lags", "max_lag", "controls", "se"),
     [(3, 3, ("volatility",), "hc1"), ("bic", 5, ("volatility",), "hc1"), (2, 2, ("third", "volatility"), "hc1"),
-     (3, 3, None, "classical"), ("bic", 5, None, "classical")],
+     (2, 2, ("volatility",), "hc3"), (3, 3, None, "classical"), ("bic", 5, None, "classical")],
 )
 def test_loop_statistics_equal_statsmodels_on_real_data(preis_loop_inputs, lags, max_lag, controls, se):
     """Every observed number equals statsmodels' OLS with the same controls and covariance (HC1 or classical)."""
@@ -483,7 +483,7 @@ def test_loop_statistics_equal_statsmodels_on_real_data(preis_loop_inputs, lags,
         row = result.links.loc[f"{cause} -> {effect}"]
         ctrl = [third[effect] for c in (controls or ()) if c == "third"] + [c for c in (controls or ()) if c == "volatility"]
         lag, fit, contrast, x, y, restricted = _statsmodels_link(
-            frame, cause, effect, max_lag, candidates, ctrl, "HC1" if se == "hc1" else "nonrobust"
+            frame, cause, effect, max_lag, candidates, ctrl, {"hc1": "HC1", "hc3": "HC3"}.get(se, "nonrobust")
         )
         tt = fit.t_test(contrast)
         t = tt.tvalue.item()

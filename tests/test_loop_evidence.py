@@ -147,7 +147,7 @@ def test_classical_studentisation_is_kept_as_an_option():
         ({"controls": "vix"}, "controls: expected 'volatility', 'third'"),
         ({"controls": ["volatility", "volatility"]}, "controls: .* is given twice"),
         ({"controls": 3}, "controls: expected"),
-        ({"se": "hac"}, "se: expected 'hc1' or 'classical'"),
+        ({"se": "hac"}, "se: expected 'hc1', 'hc3' or 'classical'"),
         ({"min_effect": 0}, "min_effect: expected a positive number"),
         ({"min_effect": "0.1"}, "min_effect: expected a positive number"),
         ({"alpha": 0.5}, "alpha: expected a number between 0 and 0.5"),

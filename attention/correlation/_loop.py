@@ -36,7 +36,7 @@ class FeedbackLoopResult(ResultMixin):
         - ``effect_size``: standardised cumulative response, the sum of the
           cause-lag coefficients x sd(cause) / sd(effect): how many sds the
           effect moves after a one-sd move of the cause;
-        - ``se``: its standard error (HC1 unless ``se="classical"``);
+        - ``se``: its standard error (HC1 unless ``se=`` says otherwise);
         - ``ci_low``, ``ci_high``: a 1 - 2 alpha interval for the effect
           (90% at alpha = 0.05) from the studentised surrogate null; its end
           on the claimed side excludes 0 exactly when the link holds;
@@ -84,7 +84,7 @@ class FeedbackLoopResult(ResultMixin):
         What every link's regression controlled for, in words (empty for
         none).
     se : str
-        ``"hc1"`` or ``"classical"``: how the link t statistics were studentised.
+        ``"hc1"``, ``"hc3"`` or ``"classical"``: how the link t statistics were studentised.
     min_effect : float
         The smallest effect (in sds) worth finding; below it a failing link is
         "ruled out", above it "inconclusive".
@@ -187,7 +187,7 @@ class FeedbackLoopResult(ResultMixin):
                 f"{r.mde:>6.3f} {r.t_stat:>+6.2f} {fmt_p(r.p_granger):>7} {fmt_p(r.p_surrogate):>7} "
                 f"{fmt_p(r.p_holm):>7}  {r.conclusion}"
             )
-        se = "heteroskedasticity-robust (HC1)" if self.se == "hc1" else "classical"
+        se = {"hc1": "heteroskedasticity-robust (HC1)", "hc3": "heteroskedasticity-robust (HC3)"}.get(self.se, "classical")
         lines += [
             "",
             self.verdict,
@@ -327,10 +327,13 @@ def feedback_loop(
         volatility, VIX, ...) on the same calendar. ``None`` for none. The
         default is the one that held every link's size at 5% in the
         calibration study (docs/statistics.md).
-    se : {"hc1", "classical"}, default "hc1"
+    se : {"hc1", "hc3", "classical"}, default "hc1"
         How each t statistic (data and every surrogate) is studentised:
-        heteroskedasticity-robust HC1, or the classical OLS standard error of
-        earlier versions (which over-rejects when volatility is shared).
+        heteroskedasticity-robust HC1; HC3, which also inflates each
+        residual by its leverage (more cautious in short samples with
+        extreme volatility, docs/statistics.md); or the classical OLS
+        standard error of earlier versions (which over-rejects when
+        volatility is shared).
     min_effect : float, default 0.1
         The smallest effect, in sds of the effect per sd of the cause, worth
         finding. A link without evidence is "ruled out" when its interval

@@ -70,6 +70,7 @@ class _Effect:
         # resid[L], ssr_r[L]: residual of y on the shared block up to lag L, and its sum of squares.
         self.resid = [self.y - q[:, :w] @ self.qy[:w] for w in self.width]
         self.ssr_r = np.array([r @ r for r in self.resid])
+        self.leverage = [np.einsum("mk,mk->m", q[:, :w], q[:, :w]) for w in self.width]  # of the shared block
         self._spectrum = None
 
     def cross(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +177,9 @@ def _studentised(eff: _Effect, xs: np.ndarray, fit: dict, se: str) -> dict:
     the n / (n - k) correction (MacKinnon & White 1985), statsmodels' HC1:
     ``w' [sum_t e_t^2 x_t x_t'] w * m / df`` with x_t the cause lags
     residualised on the shared block (by Frisch-Waugh-Lovell the same as in
-    the full regression) and w = A^-1 1. ``se="classical"``: ``ssr / df *
+    the full regression) and w = A^-1 1. ``se="hc3"``: the same without the
+    correction, each e_t divided by 1 - h_t (h_t the leverage of row t in the
+    full regression), statsmodels' HC3. ``se="classical"``: ``ssr / df *
     1' A^-1 1``. Studentising every surrogate the same way makes the
     surrogate test valid when the effect's variance moves with the cause
     (DiCiccio & Romano 2017). Residuals are computed, not obtained by
@@ -199,9 +202,16 @@ def _studentised(eff: _Effect, xs: np.ndarray, fit: dict, se: str) -> dict:
             X[j - 1] = lagged - q @ (q.T @ lagged)
         e = eff.resid[L][:, None] - sum(X[j] * beta[:, j] for j in range(L))  # (m, b)
         ssr = np.einsum("mb,mb->b", e, e)
-        if se == "hc1":
+        if se in ("hc1", "hc3"):
             u = e * sum(X[j] * w[:, j] for j in range(L))
-            var = np.einsum("mb,mb->b", u, u) * m / df
+            if se == "hc3":  # each residual inflated by 1 / (1 - leverage): a jackknife-like variance
+                A = np.einsum("imb,jmb->bij", X, X)
+                inv = np.linalg.pinv(A)
+                h = eff.leverage[L][:, None] + sum(X[i] * X[j] * inv[:, i, j] for i in range(L) for j in range(L))
+                u /= np.clip(1 - h, 1e-12, None)
+                var = np.einsum("mb,mb->b", u, u)
+            else:
+                var = np.einsum("mb,mb->b", u, u) * m / df
         else:
             var = ssr / df * w.sum(axis=1)
         out["se"][rows], out["ssr"][rows] = np.sqrt(var), ssr
@@ -265,7 +275,7 @@ def _politis_white(x: np.ndarray) -> float:
     return float(np.clip((abs(big_g) / g0) ** (2 / 3) * n ** (1 / 3), 1.0, b_max))
 
 
-_SE = ("hc1", "classical")
+_SE = ("hc1", "hc3", "classical")
 #: Power at which the minimum detectable effect is quoted, and its normal quantile.
 _MDE_POWER, _Z_POWER = 0.8, 0.8416212335729143
 
@@ -323,7 +333,7 @@ def _make_plan(
     if isinstance(alpha, bool) or not (isinstance(alpha, (int, float)) and 0 < alpha < 0.5):
         raise DataError(f"alpha: expected a number between 0 and 0.5, got {alpha!r}")
     if se not in _SE:
-        raise DataError(f"se: expected 'hc1' or 'classical', got {se!r}")
+        raise DataError(f"se: expected 'hc1', 'hc3' or 'classical', got {se!r}")
     if isinstance(min_effect, bool) or not (isinstance(min_effect, (int, float)) and 0 < min_effect < np.inf):
         raise DataError(f"min_effect: expected a positive number (standard deviations), got {min_effect!r}")
     return _Plan(lag_set, max_lag, n_surrogates, surrogate, block_length, float(alpha), se, float(min_effect), n_controls)
