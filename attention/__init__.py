@@ -14,12 +14,14 @@ autocorrelation. Everything returns pandas objects or result objects with
 from __future__ import annotations
 
 from .backtest import BacktestResult, preis2013, preis_strategy
-from .claims import ClaimResult, check_article, outperformance_streaks, streak_record, ytd_gap
+from .claims import ClaimResult, Claims, check_article, outperformance_streaks, streak_record, ytd_gap
 from .collectors import (
     Politeness,
     collect_google_trends,
+    collect_interest_by_region,
     collect_reddit,
     collect_related_queries,
+    collect_related_topics,
     fetch_reddit_counts,
     fetch_reddit_items,
     parse_google_trends,
@@ -28,6 +30,7 @@ from .collectors import (
     read_google_trends_related_csv,
     read_reddit_archives,
     read_reddit_items,
+    suggest_topics,
 )
 from .correlation import (
     FeedbackLoopResult,
@@ -51,6 +54,7 @@ from .errors import (
     ConnectionFailedError,
     DataError,
     DroppedItemsWarning,
+    GapWarning,
     MissingDependencyError,
     NonStationaryWarning,
     QueryTimeout,
@@ -101,6 +105,7 @@ __all__ = [
     "AuthenticationError",
     "BacktestResult",
     "ClaimResult",
+    "Claims",
     "CollectorError",
     "ConnectionFailedError",
     "CrossCorrelationResult",
@@ -108,6 +113,7 @@ __all__ = [
     "DataError",
     "DroppedItemsWarning",
     "FeedbackLoopResult",
+    "GapWarning",
     "GrangerResult",
     "ImpulseResponseResult",
     "MissingDependencyError",
@@ -135,8 +141,10 @@ __all__ = [
     "benjamini_hochberg",
     "check_article",
     "collect_google_trends",
+    "collect_interest_by_region",
     "collect_reddit",
     "collect_related_queries",
+    "collect_related_topics",
     "composite_index",
     "cross_correlation",
     "etf_flows",
@@ -168,6 +176,7 @@ __all__ = [
     "run",
     "stationarity",
     "streak_record",
+    "suggest_topics",
     "theme_relative_returns",
     "to_google_weeks",
     "to_wide",

@@ -51,11 +51,58 @@ examples:
   attention collect trends "small cap stocks" "AI stocks" --start 2025-06-01 --end 2026-01-31
   attention collect trends debt --start 2023-01-01 --resolution daily --benchmark --out debt.csv
   attention collect trends --json > trends.json               summary and observations as JSON
+  attention collect trends --backend official --resolution weekly --credentials sa.json
+                                                              Google's Trends API (alpha), one scale
 
 Every answer is kept in a SQLite store (default: the user data folder, or
 $ATTENTION_STORE), so an interrupted run resumes where it stopped and a rerun
 sends no request that was already answered.
 """
+
+_NETWORK_NOTE = """
+Without a network the command stops within seconds ("cannot reach <host>: no
+network?"); rate limits and server errors are retried with backoff (--retries,
+--timeout). With --json, an error is printed as a JSON object on stdout and
+the exit status is 2.
+"""
+
+
+def _add_network_options(parser) -> None:
+    """How long to wait and how often to retry: the options of every command that uses the network."""
+    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help="seconds to wait for one answer (default: the source's, 30-90)")
+    parser.add_argument("--retries", type=_count, metavar="N",
+                        help="retries of a request after a rate limit, server error or dropped connection"
+                             " (default: 5; 4 for praw)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _politeness(args, default=None):
+    """The source's default pacing with the --timeout/--retries given, or None when neither is."""
+    import dataclasses
+
+    from .collectors import Politeness
+
+    changes = {name: value for name, value in (("timeout", args.timeout), ("max_retries", args.retries))
+               if value is not None}
+    if not changes:
+        return None
+    return dataclasses.replace(default or Politeness(), **changes)
 
 
 def _add_collect_outputs(parser) -> None:
@@ -115,7 +162,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
         epilog="examples:\n  attention run --start 2023-01-01 --end 2026-01-31\n"
         "  attention run --no-reddit --prices yfinance --end 2026-11-20\n"
-        "  attention run --prices my_prices.csv --out my-report\n",
+        "  attention run --prices my_prices.csv --out my-report\n"
+        "  attention run --timeout 20 --retries 2 --json\n" + _NETWORK_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("themes", nargs="*", help="default theme names (default: all three)")
@@ -129,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="attention-report", help="report folder (default: %(default)s)")
     run.add_argument("--surrogates", type=int, default=999, help="surrogates per loop link (default: 999)")
     run.add_argument("--json", action="store_true", help="print the loop screen as JSON")
+    _add_network_options(run)
     report = sub.add_parser(
         "report",
         help="write the HTML report of the demo (offline, the shipped data)",
@@ -145,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         "trends",
         help="Google Trends search interest on one scale",
         description="Collect Google Trends search interest for any number of terms on one scale.",
-        epilog=_TRENDS_EPILOG,
+        epilog=_TRENDS_EPILOG + _NETWORK_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     trends.add_argument("terms", nargs="*", help="search terms (default: the three default themes)")
@@ -155,12 +204,21 @@ def _parser() -> argparse.ArgumentParser:
     trends.add_argument("--category", type=int, default=0, help="Google Trends category id (default: 0, all)")
     trends.add_argument("--gprop", default="", choices=["", "images", "news", "youtube", "froogle"],
                         help="Google property (default: web search)")
-    trends.add_argument("--resolution", default="auto", choices=["auto", "daily", "weekly"],
-                        help="auto: one request per batch; daily/weekly: chain windows (default: %(default)s)")
+    trends.add_argument("--resolution", default="auto", choices=["auto", "daily", "weekly", "monthly", "yearly"],
+                        help="auto: one request per batch; daily/weekly: chain windows; monthly/yearly: official "
+                             "backend only (default: %(default)s)")
     trends.add_argument("--anchor", default="auto", help="anchor term shared by batches of five (default: auto)")
     trends.add_argument("--draws", type=int, default=1, help="ask each request N times and average (default: 1)")
     trends.add_argument("--benchmark", action="store_true", help="rescale chained windows to one coarse pull")
     trends.add_argument("--include-partial", action="store_true", help="keep the unfinished last period")
+    trends.add_argument("--backend", default="web", choices=["web", "official"],
+                        help="web: the website's endpoint; official: Google's Trends API (alpha, needs access and "
+                             "Google credentials) (default: %(default)s)")
+    trends.add_argument("--credentials", metavar="FILE",
+                        help="official backend: a service-account JSON file (default: application-default "
+                             "credentials; an API key is read from $GOOGLE_TRENDS_API_KEY)")
+    trends.add_argument("--project", help="official backend: the Google Cloud project to bill")
+    _add_network_options(trends)
     _add_collect_outputs(trends)
     reddit = sources.add_parser(
         "reddit",
@@ -170,7 +228,7 @@ def _parser() -> argparse.ArgumentParser:
             " credentials), the Reddit API through praw (credentials from praw's environment variables or"
             " praw.ini), or monthly archive files (.zst dumps)."
         ),
-        epilog=_REDDIT_EPILOG,
+        epilog=_REDDIT_EPILOG + _NETWORK_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     reddit.add_argument("themes", nargs="*", help="default theme names (default: all three)")
@@ -181,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
     reddit.add_argument("--backend", default="arctic_shift", choices=["arctic_shift", "praw"],
                         help="where to read (default: %(default)s); see --archives for dump files")
     reddit.add_argument("--archives", nargs="+", metavar="FILE", help="read these .zst dump files instead")
+    _add_network_options(reddit)
     _add_collect_outputs(reddit)
     return parser
 
@@ -191,6 +250,7 @@ def _collect(args) -> int:
 
 def _collect_reddit(args) -> int:
     from .collectors import collect_reddit
+    from .collectors._reddit_http import ARCTIC_SHIFT_POLITENESS, PRAW_POLITENESS
     from .collectors.archives import DEFAULT_SUBREDDITS, read_reddit_archives
     from .store import Store
 
@@ -204,8 +264,9 @@ def _collect_reddit(args) -> int:
     else:
         store = None if args.no_store else Store(args.store)
         try:
+            default = ARCTIC_SHIFT_POLITENESS if args.backend == "arctic_shift" else PRAW_POLITENESS
             frame = collect_reddit(themes, subreddits, args.start, args.end, backend=args.backend, store=store,
-                                   progress=progress)
+                                   politeness=_politeness(args, default), progress=progress)
         finally:
             if store is not None:
                 store.close()
@@ -237,6 +298,7 @@ def _report(lines, frame, as_json: bool) -> None:
 
 def _collect_trends(args) -> int:
     from .collectors import collect_google_trends
+    from .collectors.google_official import OFFICIAL_POLITENESS
     from .store import Store
 
     store = None if args.no_store else Store(args.store)
@@ -254,7 +316,9 @@ def _collect_trends(args) -> int:
             benchmark=args.benchmark,
             include_partial=args.include_partial,
             store=store,
+            politeness=_politeness(args, OFFICIAL_POLITENESS if args.backend == "official" else None),
             progress=not args.no_progress and not args.json,
+            **_official_args(args),
         )
     finally:
         if store is not None:
@@ -264,14 +328,15 @@ def _collect_trends(args) -> int:
         _write(frame, args.out)
     values = frame[frame["metric"] == "search_interest"]
     lines = [
-        f"Google Trends, geo {meta['geo'] or 'worldwide'}: {values['term'].nunique()} term(s), "
+        f"Google Trends ({meta.get('backend', 'web')}), geo {meta['geo'] or 'worldwide'}: "
+        f"{values['term'].nunique()} term(s), "
         f"{values['date'].min():%Y-%m-%d} to {values['date'].max():%Y-%m-%d}, {len(values)} values",
-        f"answers fetched: {meta['fetched']}, read from the store: {meta['cached']}, "
-        f"partial points skipped: {meta['dropped_partial']}",
+        f"answers fetched: {meta['fetched']}, read from the store: {meta['cached']}"
+        + (f", partial points skipped: {meta['dropped_partial']}" if "dropped_partial" in meta else ""),
     ]
-    if meta["anchor"]:
+    if meta.get("anchor"):
         lines.append(f"anchor: {meta['anchor']!r} across {len(meta['batches'])} batches")
-    if len(meta["windows"]) > 1:
+    if len(meta.get("windows", ())) > 1:
         lines.append(f"windows chained: {len(meta['windows'])}")
     if store is not None:
         lines.append(f"store: {store.path}")
@@ -279,6 +344,14 @@ def _collect_trends(args) -> int:
         lines.append(f"wrote {args.out}")
     _report(lines, frame, args.json)
     return 0
+
+
+def _official_args(args) -> dict:
+    """The official backend's settings; credentials come from a file or the environment, never the command line."""
+    if args.backend == "web":
+        return {}
+    return {"backend": "official", "credentials": args.credentials, "project": args.project,
+            "api_key": os.environ.get("GOOGLE_TRENDS_API_KEY") or None}
 
 
 def _write(frame, path: str) -> None:
@@ -298,15 +371,20 @@ def _write(frame, path: str) -> None:
 
 
 def _claims(args) -> int:
-    from .claims import ClaimsTable, check_article
+    from .claims import check_article
     from .datasets import load_prices
 
-    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
+        print(json.dumps(_claim_records(claims), indent=2))
     else:
-        print(ClaimsTable(results).summary())
+        print(claims.summary())
     return 0
+
+
+def _claim_records(claims) -> list:
+    """One JSON object per claim, with its stable ``id``."""
+    return json.loads(claims.to_frame().reset_index().to_json(orient="records"))
 
 
 def _run(args) -> int:
@@ -317,12 +395,13 @@ def _run(args) -> int:
     try:
         result = run(args.themes or None, args.start, args.end, prices=args.prices, google=not args.no_google,
                      reddit=not args.no_reddit, reddit_backend=args.reddit_backend, store=store,
-                     n_surrogates=args.surrogates, report=args.out, progress=not args.json)
+                     n_surrogates=args.surrogates, report=args.out, politeness=_politeness(args),
+                     progress=not args.json)
     finally:
         store.close()
     if args.json:
         print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
-                          "report": str(result.report)}, indent=2))
+                          "claims": _claim_records(result.claims), "report": str(result.report)}, indent=2))
     else:
         print(result.summary())
     return 0
@@ -388,6 +467,11 @@ def main(argv=None) -> int:
         return code
     except AttentionError as exc:
         print(f"attention: error: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):
+            # Machines read stdout: the error as a JSON object there, never an empty stdout.
+            error = {"type": type(exc).__name__, "message": str(exc), "source": getattr(exc, "source", None),
+                     "url": getattr(exc, "url", None)}
+            print(json.dumps({"error": error}, indent=2))
         return 2
     except BrokenPipeError:  # the reader went away (e.g. `| head`): not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

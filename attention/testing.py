@@ -30,7 +30,15 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["FakeArcticShift", "FakeGoogleTrends", "FakeResponse", "ReplaySession", "latent_attention", "planted_loop"]
+__all__ = [
+    "FakeArcticShift",
+    "FakeGoogleTrends",
+    "FakeResponse",
+    "FakeTrendsApi",
+    "ReplaySession",
+    "latent_attention",
+    "planted_loop",
+]
 
 #: Longest window (days) for which Google answers with daily values.
 DAILY_MAX_DAYS = 269
@@ -270,7 +278,7 @@ class FakeGoogleTrends:
         resolution = req["resolution"]
         days = pd.date_range(start, end, freq="D")
         window = self.latent.reindex(index=days, columns=terms)
-        freq = {"DAY": "D", "WEEK": "W-SAT", "MONTH": "MS"}[resolution]
+        freq = {"DAY": "D", "WEEK": "W-SUN", "MONTH": "MS"}[resolution]
         if resolution == "WEEK":
             groups = window.resample("W-SAT", label="left", closed="right")
         else:
@@ -492,3 +500,124 @@ def _epoch_ms(value) -> int:
     """A documented Date: epoch seconds or milliseconds (told apart by size, as the server must)."""
     number = int(value)
     return number if number > 10**11 else number * 1000
+
+
+class FakeTrendsApi:
+    """The official Google Trends API (alpha) as Google documents it, over latent daily volumes.
+
+    ``POST .../v1alpha:fetchTimeSeries`` and ``:fetchGeoBreakdown`` answer a
+    long-running operation (``name``, ``metadata`` echoing the spec,
+    ``pointCount``); ``GET .../v1alpha/operations/<name>`` answers it
+    unfinished ``polls`` times, then done with ``response`` - the shapes of
+    ``tests/data/google_trends_api``. ``searchInterest`` is the latent volume
+    summed over each period (times 1000: one scale for every request, as the
+    API promises), ``scaledSearchInterest`` the same rescaled so the answer's
+    largest value is 100. Periods reaching past ``today - 2 days`` are
+    ``isPartial``; periods running past the requested end carry
+    ``extendsPastRequestedTimeRange``. ``regions`` maps region codes to
+    multipliers of the term's volume for geo breakdowns. ``fail`` answers
+    every POST with that HTTP status; ``operation_error`` finishes every
+    operation with ``{"code": ..., "message": ...}`` instead of a response.
+    Pass it as ``session=`` with ``backend="official"``.
+
+    Examples
+    --------
+    >>> api = FakeTrendsApi()
+    >>> api.post("https://searchtrends.googleapis.com/v1alpha:fetchTimeSeries", json={"spec": {
+    ...     "expression": {"terms": [{"value": "x", "type": "BROAD"}]}, "geo": {"code": "US"},
+    ...     "timeRange": {"startTime": {"seconds": 1735689600}, "endTime": {"seconds": 1738281600}},
+    ...     "timeResolution": "MONTH"}}).status_code
+    200
+    """
+
+    _FREQ = {"DAY": "D", "WEEK": "W-SUN", "MONTH": "MS", "YEAR": "YS"}
+
+    def __init__(self, latent=None, *, polls=1, today=None, regions=None, fail=None, operation_error=None, seed=0):
+        self.latent = latent
+        self.seed = seed
+        self.polls = polls
+        self.today = pd.Timestamp(today, tz="UTC") if today is not None else pd.Timestamp.now(tz="UTC").normalize()
+        self.regions = regions or {"US-CA": 1.0, "US-TX": 0.8}
+        self.fail, self.operation_error = fail, operation_error
+        self.operations: dict[str, dict] = {}
+        self.log: list[tuple[str, str]] = []  # (method, path) of every request
+
+    def _volume(self, term: str) -> pd.Series:
+        if self.latent is not None and term in self.latent:
+            series = self.latent[term]
+            return series if series.index.tz is not None else series.tz_localize("UTC")
+        # Any other term: its own plausible series, the same on every request.
+        seed = self.seed + int.from_bytes(term.encode()[:8].ljust(8, b"\0"), "little") % 10_000
+        return latent_attention([term], "2019-01-01", self.today.tz_localize(None) + pd.Timedelta(days=400),
+                                seed=seed)[term]
+
+    def post(self, url, json=None, params=None, timeout=None, headers=None):
+        path = urlsplit(url).path
+        self.log.append(("POST", path))
+        if self.fail is not None:
+            return _response(self.fail, {"error": {"code": self.fail, "message": "refused", "status": "ERROR"}})
+        method = path.rsplit(":", 1)[-1]
+        spec = (json or {}).get("spec")
+        if method not in ("fetchTimeSeries", "fetchGeoBreakdown") or not isinstance(spec, dict):
+            return _response(400, {"error": {"code": 400, "message": "Invalid request", "status": "INVALID_ARGUMENT"}})
+        name = f"v1alpha.{len(self.operations) + 1:08d}-0000-0000-0000-000000000000"
+        start = pd.Timestamp(int(spec["timeRange"]["startTime"]["seconds"]), unit="s", tz="UTC")
+        end = pd.Timestamp(int(spec["timeRange"]["endTime"]["seconds"]), unit="s", tz="UTC")
+        echo = {**spec, "timeRange": {"startTime": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+                                      "endTime": f"{end + pd.Timedelta(seconds=86399):%Y-%m-%dT%H:%M:%SZ}"}}
+        response = self._series(spec, start, end) if method == "fetchTimeSeries" else self._geo(spec, start, end)
+        kind = "TimeSeries" if method == "fetchTimeSeries" else "GeoBreakdown"
+        count = len(next(iter(v for v in response.values() if isinstance(v, dict)))["points"])
+        operation = {"name": name, "metadata": {
+            "@type": f"type.googleapis.com/google.trends.searchtrends.v1alpha.{kind}Metadata",
+            "spec": echo, "pointCount": count}}
+        self.operations[name] = {"operation": operation, "response": response, "polled": 0}
+        return _response(200, operation)
+
+    def get(self, url, params=None, timeout=None):
+        path = urlsplit(url).path
+        self.log.append(("GET", path))
+        name = path.rsplit("/", 1)[-1]
+        entry = self.operations.get(name)
+        if entry is None:
+            return _response(404, {"error": {"code": 404, "message": "Not found", "status": "NOT_FOUND"}})
+        entry["polled"] += 1
+        if entry["polled"] <= self.polls:
+            return _response(200, entry["operation"])
+        done = {**entry["operation"], "done": True}
+        if self.operation_error is not None:
+            done["error"] = dict(self.operation_error)
+        else:
+            done["response"] = entry["response"]
+        return _response(200, done)
+
+    def _series(self, spec, start, end) -> dict:
+        total = sum(self._volume(t["value"]) for t in spec["expression"]["terms"])
+        freq = self._FREQ[spec.get("timeResolution", "MONTH")]
+        starts = pd.date_range(start, end, freq=freq)
+        if len(starts) == 0 or starts[0] > start:
+            starts = starts.insert(0, start if freq == "D" else (start - pd.tseries.frequencies.to_offset(freq)))
+        points = []
+        for lo, hi in zip(starts, list(starts[1:]) + [starts[-1] + pd.tseries.frequencies.to_offset(freq)]):
+            seen = total[(total.index >= lo) & (total.index < min(hi, self.today - pd.Timedelta(days=2)))]
+            points.append({"timeRange": {"startTime": f"{lo:%Y-%m-%dT%H:%M:%SZ}", "endTime": f"{hi:%Y-%m-%dT%H:%M:%SZ}"},
+                           "searchInterest": int(round(float(seen.sum()) * 1000)),
+                           "isPartial": bool(hi > self.today - pd.Timedelta(days=2)),
+                           "extendsPastRequestedTimeRange": bool(hi > end + pd.Timedelta(days=1))})
+        peak = max((p["searchInterest"] for p in points), default=0) or 1
+        for p in points:
+            p["scaledSearchInterest"] = int(round(100 * p["searchInterest"] / peak))
+        return {"@type": "type.googleapis.com/google.trends.searchtrends.v1alpha.FetchTimeSeriesResponse",
+                "timeSeries": {"points": points}}
+
+    def _geo(self, spec, start, end) -> dict:
+        total = sum(self._volume(t["value"]) for t in spec["expression"]["terms"])
+        base = float(total[(total.index >= start) & (total.index <= end)].sum()) * 1000
+        points = [{"subGeo": {"code": code, "type": spec.get("breakdownResolution", "")},
+                   "searchInterest": int(round(base * weight))} for code, weight in self.regions.items()]
+        peak = max((p["searchInterest"] for p in points), default=0) or 1
+        for p in points:
+            p["scaledSearchInterest"] = int(round(100 * p["searchInterest"] / peak))
+        points.sort(key=lambda p: -p["searchInterest"])
+        return {"@type": "type.googleapis.com/google.trends.searchtrends.v1alpha.FetchGeoBreakdownResponse",
+                "geoBreakdown": {"points": points}}

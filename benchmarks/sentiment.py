@@ -1,39 +1,51 @@
-"""Does the finance scorer read market text better than plain VADER, and at what cost?
+"""Does the finance scorer read market text better than VADER with the published finance lexicons, and at what cost?
 
 Run from the repository root:
 
     python benchmarks/sentiment.py
 
-Data: 9,543 finance-news tweets labelled bearish (0), bullish (1) or neutral
-(2), shipped in tests/data/sentiment/ (see PROVENANCE.md there). They are
-split once, by a hash of the text, into a development part (about 70%),
-the only part looked at while the lexicon was tuned, and a HELD-OUT part
-(about 30%), on which the final numbers are reported. Hashing the text
-keeps the split stable across machines and pandas versions and puts
-duplicate texts on the same side.
+Data, shipped in tests/data/sentiment/ (see PROVENANCE.md there): 9,543
+finance-news tweets and 2,264 finance news sentences (Financial PhraseBank,
+full agreement), each labelled bearish (0), bullish (1) or neutral (2), and
+52 hand-written Reddit-style sentences. Tweets and sentences are split once,
+by a hash of the text, into a development part (about 70%), the only part
+looked at while the lexicon was tuned, and a HELD-OUT part (about 30%), on
+which the final numbers are reported. Hashing the text keeps the split
+stable across machines and pandas versions and puts duplicate texts on the
+same side.
 
-Each text is classified with VADER's standard thresholds: compound >= 0.05
-bullish, <= -0.05 bearish, otherwise neutral, for both scorers. Reported:
-accuracy, macro-F1 over the three classes, the share of texts scored
-exactly 0 (the scorer found no sentiment word at all), accuracy on the
-hand-made Reddit-style gold set, and throughput (texts/s) of the finance
-scorer against plain ``SentimentIntensityAnalyzer.polarity_scores`` on the
-same texts in the same run. docs/sentiment.md records the results.
+Scorers: plain VADER; VADER with Henry's (2008) word list added the way
+users add word lists (``analyzer.lexicon.update``); FinVADER's lexicon
+(SentiBigNomics and Henry) when the finvader package is installed; and the
+finance scorer. Each text is classified with VADER's standard thresholds:
+compound >= 0.05 bullish, <= -0.05 bearish, otherwise neutral, for every
+scorer. Reported: accuracy, macro-F1 over the three classes, the share of
+texts scored exactly 0, direction accuracy on the gold set, and the cost
+per text of the finance scorer against plain
+``SentimentIntensityAnalyzer.polarity_scores`` on 10,401 real Reddit
+comments, in the same run. docs/sentiment.md records the results.
 """
 
 from __future__ import annotations
 
+import ast
+import gzip
 import hashlib
+import importlib.util
+import re
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "sentiment"
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "tests" / "data" / "sentiment"
 TWEETS = DATA_DIR / "sent_train.csv.gz"
+PHRASEBANK = DATA_DIR / "financial_phrasebank_allagree.txt.gz"
 GOLD = DATA_DIR / "reddit_gold.csv"
-#: Label codes of the tweet data set.
+REDDIT = ROOT / "tests" / "data" / "reddit" / "reddit_wsb_hot_2024-07_AnnaDS.csv.gz"
+#: Label codes of the tweet data set, also used for the news sentences.
 BEARISH, BULLISH, NEUTRAL = 0, 1, 2
 #: VADER's customary cut-offs, the same for every scorer compared.
 POSITIVE, NEGATIVE = 0.05, -0.05
@@ -50,6 +62,26 @@ def load_tweets() -> pd.DataFrame:
     frame = pd.read_csv(TWEETS, dtype={"text": str, "label": int})
     frame["held_out"] = frame["text"].map(held_out)
     return frame
+
+
+def load_phrasebank() -> pd.DataFrame:
+    """Financial PhraseBank's news sentences (all annotators agreeing): ``text``, ``label``, ``held_out``.
+
+    Labels use the tweets' codes: negative -> bearish, positive -> bullish.
+    """
+    codes = {"negative": BEARISH, "positive": BULLISH, "neutral": NEUTRAL}
+    with gzip.open(PHRASEBANK, "rt", encoding="utf-8") as fh:
+        rows = [line.rstrip("\n").rsplit("@", 1) for line in fh if line.strip()]
+    frame = pd.DataFrame(rows, columns=["text", "label"])
+    frame["label"] = frame["label"].map(codes).astype(int)
+    frame["held_out"] = frame["text"].map(held_out)
+    return frame
+
+
+def load_reddit_comments() -> list[str]:
+    """The 10,401 real r/wallstreetbets comment texts of tests/data/reddit (the speed benchmark's input)."""
+    raw = pd.read_csv(REDDIT, keep_default_na=False)
+    return [text for cell in raw["comments"] if cell for text in ast.literal_eval(cell)]
 
 
 def load_gold() -> pd.DataFrame:
@@ -86,32 +118,91 @@ def evaluate(compound, labels) -> dict:
     }
 
 
-def scorers():
-    """(name, function texts -> compound array) for vanilla VADER and ours."""
+def henry_lexicon() -> dict[str, float]:
+    """Henry's (2008) words at FinVADER's valences: +1.5 positive, -1.5 negative."""
+    from attention.sentiment import HENRY_2008
+
+    return {**dict.fromkeys(HENRY_2008["positive"], 1.5), **dict.fromkeys(HENRY_2008["negative"], -1.5)}
+
+
+def finvader_lexicon() -> dict[str, float] | None:
+    """FinVADER's combined lexicon (SentiBigNomics x 0.1, then Henry), or None if finvader is not installed.
+
+    Read from the installed package's source files rather than imported:
+    importing finvader downloads NLTK data. This is the lexicon
+    ``finvader(text, use_sentibignomics=True, use_henry=True)`` puts into
+    VADER; SentiBigNomics states no licence, so it is not shipped here.
+    """
+    spec = importlib.util.find_spec("finvader")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    entry = re.compile(r"\[\s*'([^']+)'\s*\]\s*=\s*(-?[\d.]+)")
+
+    def read(name):
+        return {k: float(v) for k, v in entry.findall((folder / name).read_text(encoding="utf-8"))}
+
+    return {**{k: v * 0.1 for k, v in read("SentiBignomics.py").items()}, **read("Henry.py")}
+
+
+def vader_with(lexicon: dict[str, float]):
+    """Plain VADER with ``lexicon`` merged in by ``lexicon.update``, the way its users add words.
+
+    Returns a function texts, themes -> compound scores; themes are masked
+    as the finance scorer masks them, so the comparison isolates the lexicon.
+    """
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from attention.sentiment import SentimentScorer
+
+    analyzer, masker = SentimentIntensityAnalyzer(), SentimentScorer(finance=False)
+    analyzer.lexicon.update(lexicon)
+
+    def score(texts, themes=None):
+        return np.array([analyzer.polarity_scores(masker.prepare(t, themes))["compound"] for t in texts])
+
+    return score
+
+
+def scorers() -> dict:
+    """(name, function texts, themes -> compound array) for the baselines and the finance scorer.
+
+    FinVADER is included only when the finvader package is installed.
+    """
     from attention.sentiment import SentimentScorer
 
     vanilla, finance = SentimentScorer(finance=False), SentimentScorer()
-    return {
-        "vanilla VADER": lambda texts, themes=None: vanilla.score(texts, themes)["compound"].to_numpy(),
-        "finance": lambda texts, themes=None: finance.score(texts, themes)["compound"].to_numpy(),
+    out = {
+        "plain VADER": lambda texts, themes=None: vanilla.score(texts, themes)["compound"].to_numpy(),
+        "VADER + Henry": vader_with(henry_lexicon()),
     }
+    finvader = finvader_lexicon()
+    if finvader is not None:
+        out["FinVADER (VADER + SentiBigNomics + Henry)"] = vader_with(finvader)
+    out["finance scorer"] = lambda texts, themes=None: finance.score(texts, themes)["compound"].to_numpy()
+    return out
 
 
-def accuracy_table() -> pd.DataFrame:
-    """Both scorers on the development and held-out parts, and on the gold set."""
+def accuracy_table(parts=("held-out",)) -> pd.DataFrame:
+    """Every scorer on the tweets and news sentences (the given parts) and on the gold set.
+
+    ``parts`` is any of "development" and "held-out". The gold set is scored
+    with the default themes masked, as the Reddit collector masks them.
+    """
     from attention import DEFAULT_THEMES
 
-    tweets, gold = load_tweets(), load_gold()
+    sets = {"tweets": load_tweets(), "news (PhraseBank)": load_phrasebank()}
+    gold = load_gold()
     rows = []
     for name, fn in scorers().items():
-        for part, frame in (("development", tweets[~tweets.held_out]), ("held-out", tweets[tweets.held_out])):
-            rows.append({"scorer": name, "data": part, "n": len(frame), **evaluate(fn(frame.text), frame.label)})
-        # Gold set, as is and with the default themes masked as the Reddit
-        # collector masks them.
-        for part, themes in (("gold", None), ("gold, themes masked", DEFAULT_THEMES)):
-            got = direction(fn(gold.text, themes))
-            rows.append({"scorer": name, "data": part, "n": len(gold),
-                         "accuracy": float(np.mean(got == gold.expected))})
+        for data, frame in sets.items():
+            for part in parts:
+                chosen = frame[frame.held_out == (part == "held-out")]
+                rows.append({"scorer": name, "data": f"{data}, {part}", "n": len(chosen),
+                             **evaluate(fn(chosen.text), chosen.label)})
+        got = direction(fn(gold.text, DEFAULT_THEMES))
+        rows.append({"scorer": name, "data": "gold, themes masked", "n": len(gold),
+                     "accuracy": float(np.mean(got == gold.expected))})
     return pd.DataFrame(rows)
 
 
@@ -125,19 +216,27 @@ def best_of(fn, repeat=3, clock=time.perf_counter):
 
 
 def throughput(rounds: int = 7) -> pd.DataFrame:
-    """Texts per CPU second on all tweets: plain VADER against the finance scorer."""
+    """Texts per CPU second on the real Reddit comments: plain VADER against the finance scorer.
+
+    Also the finance scorer with vaderSentiment's own engine put back in
+    place of attention._vader.Analyzer, to show what each part costs.
+    """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from attention import get_theme
     from attention.sentiment import SentimentScorer
 
-    texts = load_tweets().text.tolist()
-    plain, finance = SentimentIntensityAnalyzer(), SentimentScorer()
+    texts = load_reddit_comments()
+    plain, finance, own_engine = SentimentIntensityAnalyzer(), SentimentScorer(), SentimentScorer()
+    engine = SentimentIntensityAnalyzer()
+    engine.lexicon = own_engine._analyzer.lexicon
+    own_engine._analyzer = engine
     theme = [get_theme("small-cap stocks")]
     runs = {
         "plain VADER polarity_scores": lambda: [plain.polarity_scores(t) for t in texts],
         "finance scorer .score()": lambda: finance.score(texts),
         "finance scorer .score(themes=[one theme])": lambda: finance.score(texts, themes=theme),
+        "finance scorer .score(), vaderSentiment's engine": lambda: own_engine.score(texts),
     }
     for fn in runs.values():
         fn()  # warm up
@@ -148,18 +247,19 @@ def throughput(rounds: int = 7) -> pd.DataFrame:
     for _ in range(rounds):
         for name, fn in runs.items():
             best[name] = min(best[name], best_of(fn, 1, time.process_time))
-    rows = [{"run": name, "texts_per_s": len(texts) / t} for name, t in best.items()]
+    rows = [{"run": name, "texts_per_s": len(texts) / t, "us_per_text": 1e6 * t / len(texts)}
+            for name, t in best.items()]
     out = pd.DataFrame(rows)
-    out["vs_plain"] = out["texts_per_s"] / out["texts_per_s"].iloc[0]
+    out["cost_vs_plain"] = out["us_per_text"] / out["us_per_text"].iloc[0]
     return out
 
 
 if __name__ == "__main__":
     pd.set_option("display.width", 160)
-    tweets = load_tweets()
-    counts = tweets.groupby("held_out").label.value_counts().unstack()
-    counts.index = ["development", "held-out"]
-    counts.columns = ["bearish", "bullish", "neutral"]
-    print("split (rows per label):\n" + counts.to_string() + "\n")
-    print(accuracy_table().round(3).to_string(index=False) + "\n")
+    for name, frame in (("tweets", load_tweets()), ("news sentences", load_phrasebank())):
+        counts = frame.groupby("held_out").label.value_counts().unstack()
+        counts.index = ["development", "held-out"]
+        counts.columns = ["bearish", "bullish", "neutral"]
+        print(f"{name} split (rows per label):\n" + counts.to_string() + "\n")
+    print(accuracy_table(parts=("held-out", "development")).round(3).to_string(index=False) + "\n")
     print(throughput().round(2).to_string(index=False))

@@ -30,6 +30,7 @@ from attention.collectors import (
     parse_google_trends,
 )
 from attention.errors import (
+    AttentionWarning,
     AuthenticationError,
     CollectorError,
     DataError,
@@ -298,6 +299,7 @@ def test_a_term_without_data_comes_back_nan_not_zero(polite):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # see the xfail below
         warnings.simplefilter("ignore", RoundingFloorWarning)  # beta: median 4
+        warnings.filterwarnings("ignore", "Google Trends has no data for", AttentionWarning)
         frame = collect_google_trends(["alpha", "beta", "ghost"], "2024-01-01", "2024-03-31", store=store,
                                       session=FakeGoogleTrends(latent, seed=1), politeness=polite)
     ghost = frame[frame["term"] == "ghost"]
@@ -313,8 +315,9 @@ def test_a_term_without_data_raises_no_numpy_warning(polite):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         warnings.simplefilter("ignore", RoundingFloorWarning)  # 'beta' is rare by design here
-        frame = collect_google_trends(["alpha", "beta", "ghost"], "2024-01-01", "2024-03-31",
-                                      session=FakeGoogleTrends(latent, seed=1), politeness=polite)
+        with pytest.warns(AttentionWarning, match=r"no data for \['ghost'\]"):
+            frame = collect_google_trends(["alpha", "beta", "ghost"], "2024-01-01", "2024-03-31",
+                                          session=FakeGoogleTrends(latent, seed=1), politeness=polite)
     assert _series(frame, "ghost").isna().all()
 
 

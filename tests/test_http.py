@@ -22,6 +22,7 @@ from attention.collectors._http import HttpClient, Politeness, public_url
 from attention.errors import (
     CollectorError,
     ConnectionFailedError,
+    DataError,
     RateLimitError,
     RoundingFloorWarning,
     UpstreamFormatError,
@@ -253,3 +254,15 @@ def test_google_captcha_then_a_healthy_run_on_the_same_store(tmp_path, slept):
 
 def test_public_url_drops_credentials_and_query():
     assert public_url("https://user:pw@example.org:8443/a/b?token=x#f") == "https://example.org:8443/a/b"
+
+
+@pytest.mark.parametrize(("field", "value"), [("pace", -1), ("max_retries", 1.5), ("max_retries", -1),
+                                              ("timeout", 0), ("max_total", "long"), ("sleep", 3)])
+def test_politeness_refuses_bad_settings_by_name(field, value):
+    with pytest.raises(DataError, match=rf"^{field}: expected"):
+        Politeness(**{field: value})
+
+
+def test_a_store_needs_a_key(slept):
+    with pytest.raises(DataError, match="^key: expected"):
+        _client(Session(_ok()), slept).get("https://example.org/x", store=Store(":memory:"))

@@ -12,6 +12,7 @@ from .google_trends import (
     collect_related_queries,
     parse_google_trends,
 )
+from .google_topics import collect_interest_by_region, collect_related_topics, suggest_topics
 from .google_trends_csv import read_google_trends_csv, read_google_trends_geo_csv, read_google_trends_related_csv
 from .reddit import collect_reddit, fetch_reddit_counts, fetch_reddit_items
 from .reddit_files import read_reddit_items
@@ -19,8 +20,10 @@ from .reddit_files import read_reddit_items
 __all__ = [
     "Politeness",
     "collect_google_trends",
+    "collect_interest_by_region",
     "collect_reddit",
     "collect_related_queries",
+    "collect_related_topics",
     "fetch_reddit_counts",
     "fetch_reddit_items",
     "parse_google_trends",
@@ -30,4 +33,5 @@ __all__ = [
     "read_reddit_archives",
     "read_reddit_items",
     "scan_archive",
+    "suggest_topics",
 ]

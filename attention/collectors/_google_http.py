@@ -81,14 +81,18 @@ class TrendsConnection:
         client = self.client
         try:
             client.build_payload(list(terms), cat=category, timeframe=timeframe, geo=geo, gprop=gprop)
-        except KeyError as exc:
-            raise UpstreamFormatError(f"Google Trends explore: no {exc} in the answer") from exc
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            # pytrends walks the explore answer's widgets without checking them ({"widgets": null}, ...).
+            raise UpstreamFormatError(
+                f"Google Trends explore: unexpected answer ({type(exc).__name__}: {exc}); no {widget_id} widget",
+                source=SOURCE,
+            ) from exc
         if widget_id == "TIMESERIES":
             widget = client.interest_over_time_widget
         else:
             widget = next((w for w in client.related_queries_widget_list), None)
-        if not widget or "token" not in widget:
-            raise UpstreamFormatError(f"Google Trends explore: no {widget_id} widget in the answer")
+        if not isinstance(widget, dict) or "token" not in widget or "request" not in widget:
+            raise UpstreamFormatError(f"Google Trends explore: no {widget_id} widget in the answer", source=SOURCE)
         return client, widget
 
     def _flow(self, terms, timeframe, geo, category, gprop, widget_id, url) -> str:

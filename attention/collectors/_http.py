@@ -50,6 +50,7 @@ from ..errors import (
     AuthenticationError,
     CollectorError,
     ConnectionFailedError,
+    DataError,
     RateLimitError,
     UpstreamFormatError,
 )
@@ -99,6 +100,11 @@ class Politeness:
     sleep : callable
         How to wait; tests pass a fake clock.
 
+    Raises
+    ------
+    DataError
+        If a field is negative or of the wrong type.
+
     Examples
     --------
     >>> Politeness(pace=0, max_retries=2, timeout=5).max_retries
@@ -113,6 +119,19 @@ class Politeness:
     timeout: float | None = None
     max_total: float = 1800.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("pace", "jitter", "backoff", "max_wait", "max_total"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise DataError(f"{name}: expected a number of seconds >= 0, got {value!r}")
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) or self.max_retries < 0:
+            raise DataError(f"max_retries: expected an integer >= 0, got {self.max_retries!r}")
+        if self.timeout is not None and (isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float))
+                                         or not self.timeout > 0):
+            raise DataError(f"timeout: expected a number of seconds > 0, got {self.timeout!r}")
+        if not callable(self.sleep):
+            raise DataError(f"sleep: expected a callable, got {type(self.sleep).__name__}")
 
     def timeouts(self, default: tuple[float, float]) -> tuple[float, float]:
         """``(connect, read)`` seconds for one request."""
@@ -243,7 +262,8 @@ def public_url(url: str) -> str:
 
 def _chain(exc: BaseException):
     """The exception and everything it wraps (causes, contexts, urllib3 reasons, prawcore originals)."""
-    seen, stack = set(), [exc]
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
     while stack:
         current = stack.pop()
         if current is None or id(current) in seen:
@@ -340,34 +360,35 @@ def map_error(exc: BaseException, *, name: str, source: str, url: str = "", cont
                                      url=where)
     try:
         import prawcore.exceptions as pe
-    except ImportError:
-        pe = None
-    if pe is not None and isinstance(exc, pe.PrawcoreException):
-        return _map_prawcore(exc, pe, name=name, source=source, url=where, tail=tail)
+    except ImportError:  # without praw installed, no prawcore exception can reach here
+        pass
+    else:
+        if isinstance(exc, pe.PrawcoreException):
+            return _map_prawcore(exc, pe, name=name, source=source, url=where, tail=tail)
     return CollectorError(f"{name}: {type(exc).__name__}: {exc}{tail}", source=source, url=where)
 
 
 def _map_prawcore(exc, pe, *, name, source, url, tail) -> CollectorError:
+    """prawcore's exceptions by meaning. Their text is kept: the caller scrubs credentials from it."""
     response = getattr(exc, "response", None)
     status = getattr(response, "status_code", None)
+    detail = f" ({type(exc).__name__}: {exc})"
     if isinstance(exc, pe.TooManyRequests) or status == 429:
         return RateLimitError(f"{name} answered HTTP 429 (too many requests){tail}", source=source, url=url)
     if isinstance(exc, (pe.OAuthException, pe.InvalidToken, pe.InsufficientScope)) or status == 401:
-        return AuthenticationError(f"{name} refused the credentials{tail}", source=source, url=url)
+        return AuthenticationError(f"{name} refused the credentials{detail}{tail}", source=source, url=url)
     if isinstance(exc, pe.Forbidden):
         target = str(getattr(getattr(response, "request", None), "url", "") or getattr(response, "url", ""))
         if "access_token" in target:
-            return AuthenticationError(f"{name} refused the credentials{tail}", source=source, url=url)
+            return AuthenticationError(f"{name} refused the credentials{detail}{tail}", source=source, url=url)
         return CollectorError(f"{name} answered HTTP 403: the subreddit is private, quarantined or banned{tail}",
                               source=source, url=url)
     if isinstance(exc, (pe.NotFound, pe.Redirect)):
-        return CollectorError(f"{name} has no such listing; check the subreddit name{tail}", source=source,
-                              url=url)
+        return CollectorError(f"{name} has no such listing; check the subreddit name{detail}{tail}",
+                              source=source, url=url)
     if isinstance(exc, pe.RequestException):
-        return CollectorError(f"could not reach {name}: {type(exc).__name__}{tail}", source=source, url=url)
-    if status is not None:
-        return CollectorError(f"{name} kept answering HTTP {status}{tail}", source=source, url=url)
-    return CollectorError(f"{name} request failed: {type(exc).__name__}{tail}", source=source, url=url)
+        return CollectorError(f"could not reach {name}{detail}{tail}", source=source, url=url)
+    return CollectorError(f"{name} request failed{detail}{tail}", source=source, url=url)
 
 
 def parsed(validate: Callable[[str], Any] | None, body: str, *, name: str, source: str, url: str = "") -> Any:
@@ -586,13 +607,15 @@ class HttpClient:
 
         Raises
         ------
+        DataError
+            If ``store`` is given without ``key``.
         UpstreamFormatError
             If ``validate`` refuses the answer.
         ConnectionFailedError, RateLimitError, AuthenticationError, CollectorError
             As :meth:`request`.
         """
         if store is not None and not key:
-            raise ValueError("key: required with store=")  # a programming error, not a user's
+            raise DataError("key: expected the store key of this request when store= is given")
 
         def fetch() -> str:
             return self.request("get", url, params=params, **kwargs).text

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import utc_day
-from ..errors import DataError, RoundingFloorWarning, UpstreamFormatError
+from ..errors import AttentionWarning, DataError, RoundingFloorWarning, UpstreamFormatError
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme
 from ._google_http import TrendsConnection, _decode
@@ -58,30 +58,50 @@ ROUNDING_FLOOR = 5
 # ---------------------------------------------------------------- parsing
 
 
+def _bad(widget: str, what: str) -> UpstreamFormatError:
+    return UpstreamFormatError(f"Google Trends {widget}: {what}", source=SOURCE)
+
+
 def _timeline(payload, terms=None):
-    """Values (NaN where Google has no data), partial flags and axis notes of one answer."""
+    """Values (NaN where Google has no data), partial flags and axis notes of one answer.
+
+    An empty ``timelineData`` is Google's answer for terms without data: it
+    gives empty frames, not an error. Any other shape this parser does not
+    know raises UpstreamFormatError naming the widget.
+    """
     data = _decode(payload, "multiline") if isinstance(payload, str) else payload
     try:
         points = data["default"]["timelineData"]
-    except (KeyError, TypeError) as exc:
-        raise UpstreamFormatError("Google Trends multiline: no default.timelineData in the answer") from exc
+    except (KeyError, TypeError, IndexError) as exc:
+        raise _bad("multiline", "no default.timelineData in the answer") from exc
+    if not isinstance(points, list):
+        raise _bad("multiline", f"timelineData is a {type(points).__name__}, not a list")
     if not points:
-        return pd.DataFrame(columns=list(terms or []), dtype=float), pd.Series(dtype=bool), pd.Series(dtype=str)
-    width = len(points[0]["value"])
-    names = list(terms) if terms is not None else [f"term_{i}" for i in range(width)]
-    if len(names) != width:
-        raise UpstreamFormatError(f"Google Trends multiline: {width} series in the answer, {len(names)} terms asked")
+        index = pd.DatetimeIndex([], tz="UTC")
+        return (pd.DataFrame(index=index, columns=list(terms or []), dtype=float), pd.Series(False, index=index),
+                pd.Series("", index=index, dtype=object))
+    if not all(isinstance(p, dict) and "value" in p for p in points):
+        multirange = any(isinstance(p, dict) and "columnData" in p for p in points)
+        raise _bad("multiline", "timelineData entries carry no 'value'" + (
+            " (a multirange answer, comparing several time ranges: ask one range per request)" if multirange
+            else ""))
     try:
+        width = len(points[0]["value"])
         dates = pd.to_datetime([int(p["time"]) for p in points], unit="s", utc=True)
         values = np.array([p["value"] for p in points], dtype=float)
         has = np.array([p.get("hasData", [True] * width) for p in points], dtype=bool)
-    except (KeyError, ValueError, TypeError) as exc:
-        raise UpstreamFormatError(f"Google Trends multiline: malformed timelineData ({exc})") from exc
+        if values.shape != (len(points), width) or has.shape != values.shape:
+            raise ValueError("entries differ in length")
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:
+        raise _bad("multiline", f"malformed timelineData ({type(exc).__name__}: {exc})") from exc
+    names = list(terms) if terms is not None else [f"term_{i}" for i in range(width)]
+    if len(names) != width:
+        raise _bad("multiline", f"{width} series in the answer, {len(names)} terms asked")
     # hasData: false comes with value 0; it means "no data", which is not zero searches.
     values[~has] = np.nan
     frame = pd.DataFrame(values, index=dates, columns=names)
     partial = pd.Series([bool(p.get("isPartial", False)) for p in points], index=dates)
-    notes = pd.Series([str(p.get("axisNote", "")) for p in points], index=dates)
+    notes = pd.Series([str(p.get("axisNote", "")) for p in points], index=dates, dtype=object)
     return frame, partial, notes
 
 
@@ -270,6 +290,10 @@ def collect_google_trends(
     session=None,
     politeness: Politeness | None = None,
     progress: bool = False,
+    backend: str = "web",
+    credentials=None,
+    api_key: str | None = None,
+    project: str | None = None,
 ) -> pd.DataFrame:
     """Search interest for any number of terms on one scale, over any range.
 
@@ -319,11 +343,24 @@ def collect_google_trends(
         Pacing, retries and backoff.
     progress : bool
         Show a progress bar (tqdm) over the answers needed.
+    backend : {"web", "official"}
+        ``"web"``: the website's endpoint through pytrends' token flow, put
+        on one scale by anchors and chained windows. ``"official"``: Google's
+        Trends API (alpha, for those granted access), whose ``searchInterest``
+        is on one scale across requests already, for about the last five
+        years; see :mod:`attention.collectors.google_official`.
+    credentials, api_key, project
+        ``backend="official"`` only: Google credentials (default:
+        application-default credentials; or a service-account file), an API
+        key, the billed project. Never logged, stored or shown.
 
     Returns
     -------
     DataFrame
-        Tidy observations (source ``google_trends``) with metrics
+        With ``backend="official"``: metrics ``search_interest`` (the API's
+        consistently scaled ``searchInterest``) and ``scaled_search_interest``
+        (0-100 within each answer), flags ``partial``, ``extends_past_range``,
+        ``below_threshold``. With the web backend: tidy observations (source ``google_trends``) with metrics
         ``search_interest`` (0-100, the largest value of the result = 100),
         ``search_interest_low`` and ``search_interest_high`` (rounding bounds
         carried through every rescaling). Flags: ``partial``,
@@ -350,11 +387,21 @@ def collect_google_trends(
         Google's integer rounding is a 10% error or more.
     """
     labels = _terms(terms)
+    if backend not in ("web", "official"):
+        raise DataError(f"backend: expected 'web' or 'official', got {backend!r}")
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
     end = utc_day(end, "end") if end is not None else today
     start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
     if start >= end:
         raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    if backend == "official":
+        return _official(labels, start, end, geo=geo, category=category, gprop=gprop, resolution=resolution,
+                         anchor=anchor, draws=draws, benchmark=benchmark, include_partial=include_partial,
+                         store=store, session=session, politeness=politeness, progress=progress,
+                         credentials=credentials, api_key=api_key, project=project)
+    given = [n for n, v in (("credentials", credentials), ("api_key", api_key), ("project", project)) if v is not None]
+    if given:
+        raise DataError(f"{', '.join(given)}: only used with backend='official'")
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     if resolution not in _RESOLUTIONS:
@@ -383,6 +430,7 @@ def collect_google_trends(
         scaled, flags, spread, meta = _collect(collector, batches, windows, anchor, start, end, benchmark)
         frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
         _warn_rounding_floor(collector.raw_levels, labels)
+        _warn_no_data(frame, labels)
         meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
                     dropped_partial=frame.attrs.pop("dropped_partial"),
                     windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
@@ -398,6 +446,36 @@ def collect_google_trends(
         if own_store:
             store.close()
     frame.attrs["google_trends"] = meta
+    return frame
+
+
+def _official(labels, start, end, *, geo, category, gprop, resolution, anchor, draws, benchmark, include_partial,
+              store, session, politeness, progress, credentials, api_key, project) -> pd.DataFrame:
+    """``backend="official"``: the API's own scale; the web backend's scaling options do not apply."""
+    from ..store import Store
+    from .google_official import TIME_RESOLUTIONS, collect_official
+
+    web_only = [n for n, v, default in (("category", category, 0), ("gprop", gprop, ""), ("anchor", anchor, "auto"),
+                                        ("draws", draws, 1), ("benchmark", benchmark, False)) if v != default]
+    if web_only:
+        raise DataError(f"{', '.join(web_only)}: only used with backend='web' (the official API needs no anchors, "
+                        "draws or benchmarks, and documents no category or property filter)")
+    if resolution != "auto" and resolution not in TIME_RESOLUTIONS:
+        raise DataError(f"resolution: expected 'auto' or one of {tuple(TIME_RESOLUTIONS)}, got {resolution!r}")
+    own = store is not None and not isinstance(store, Store)
+    store = Store(store) if own else store
+    try:
+        frame = collect_official(labels, start, end, geo=geo, resolution=resolution,
+                                 include_partial=include_partial, store=store, session=session,
+                                 credentials=credentials, api_key=api_key, project=project, politeness=politeness,
+                                 progress=progress)
+        if store is not None:
+            store.put_observations(frame, run="google_official:" + hashlib.sha256(
+                json.dumps([sorted(labels.items()), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", geo, resolution])
+                .encode()).hexdigest()[:16])
+    finally:
+        if own:
+            store.close()
     return frame
 
 
@@ -465,7 +543,7 @@ def _pick_anchor(values: pd.DataFrame) -> str:
 
 
 def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool, *, stitched: bool) -> pd.DataFrame:
-    flags = flags.reindex(index=scaled.value.index, columns=scaled.value.columns).fillna("")
+    flags = flags.reindex(index=scaled.value.index, columns=scaled.value.columns).fillna("").astype(object)
     # The largest value that is kept is 100; a dropped partial point must not set the scale.
     kept = scaled.value.where(~flags.apply(lambda c: c.str.contains("partial"))) if not include_partial else scaled.value
     top = np.nanmax(kept.to_numpy()) if np.isfinite(kept.to_numpy()).any() else np.nan
@@ -481,7 +559,7 @@ def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool
     out = pd.concat(frames, ignore_index=True)
     out["term"] = out["term"].map(by_query)
     out = out[out["term"].notna()]
-    partial = out["flags"].str.contains("partial")
+    partial = out["flags"].astype(str).str.contains("partial")
     dropped = int((partial & (out["metric"] == METRIC)).sum())
     if not include_partial:
         out = out[~partial]
@@ -501,6 +579,20 @@ def _warn_rounding_floor(levels: dict, labels: dict) -> None:
             f"{detail} {verb} near Google's rounding floor: each value is +/-0.5 on a 0-100 scale, so these are"
             " uncertain by 10% or more. Compare them with less popular terms, or see the _low/_high bounds.",
             RoundingFloorWarning,
+            stacklevel=3,
+        )
+
+
+def _warn_no_data(frame: pd.DataFrame, labels: dict) -> None:
+    """Google answers an empty timeline (or hasData: false throughout) for terms nobody searched."""
+    values = frame[frame["metric"] == METRIC]
+    seen = set(values.loc[values["value"].notna(), "term"])
+    missing = [label for label in labels if label not in seen]
+    if missing:
+        warnings.warn(
+            f"Google Trends has no data for {missing} in this range and region: Google answered, but reported no"
+            " searches it could show, so these terms have no values (missing, not zero).",
+            AttentionWarning,
             stacklevel=3,
         )
 
@@ -561,14 +653,29 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
 
 
 def _related_rows(label: str, body) -> list:
+    """Rows of one related-queries answer; UpstreamFormatError naming the widget for any other shape."""
     data = _decode(body, "relatedsearches") if isinstance(body, str) else body
     try:
         ranked = data["default"]["rankedList"]
-    except (KeyError, TypeError) as exc:
-        raise UpstreamFormatError("Google Trends relatedsearches: no default.rankedList") from exc
+    except (KeyError, TypeError, IndexError) as exc:
+        raise _bad("relatedsearches", "no default.rankedList in the answer") from exc
+    if not isinstance(ranked, list) or not all(isinstance(b, dict) for b in ranked):
+        raise _bad("relatedsearches", "rankedList is not a list of ranked blocks")
     rows = []
     for kind, block in zip(("top", "rising"), ranked):
-        for rank, item in enumerate(block.get("rankedKeyword", []), start=1):
-            rows.append({"term": label, "kind": kind, "rank": rank, "query": item.get("query"),
-                         "value": float(item.get("value", np.nan)), "formatted_value": item.get("formattedValue", "")})
+        items = block.get("rankedKeyword", [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise _bad("relatedsearches", f"the {kind} block's rankedKeyword is not a list of items")
+        for rank, item in enumerate(items, start=1):
+            if not isinstance(item.get("query"), str):
+                # Related topics share the endpoint; their items name a topic entity, not a query.
+                what = "a related-topics answer (items name a 'topic')" if "topic" in item else f"item {rank}"
+                raise _bad("relatedsearches", f"expected related queries, got {what} without a 'query'")
+            value = item.get("value")
+            try:
+                value = np.nan if value is None else float(value)
+            except (TypeError, ValueError) as exc:
+                raise _bad("relatedsearches", f"{kind} item {rank} has value {value!r}") from exc
+            rows.append({"term": label, "kind": kind, "rank": rank, "query": item["query"], "value": value,
+                         "formatted_value": str(item.get("formattedValue", ""))})
     return rows

@@ -590,7 +590,8 @@ class _ArcticRun:
             self.http.progress = (
                 f"{self.fetched} pages fetched and {self.cached} read from the store before this one "
                 f"(r/{base['subreddit']} {kind}s from {_utc(second)})"
-                + ("; every page fetched so far is in the store: rerun with the same store to resume"
+                + ("" if not self.fetched else
+                   "; every page fetched so far is in the store: rerun with the same store to resume"
                    if self.store is not None else "; pass store= to keep pages between runs")
             )
             try:
