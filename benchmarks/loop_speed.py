@@ -18,7 +18,7 @@ circular-shift surrogates.
   same shifts), statsmodels ``OLS(...).fit()`` for L = 1..8 on the common
   sample - the effect's own lags, the lags of |returns| (the default
   volatility control) and the cause's lags - the L with the smallest
-  ``.bic``, then the HC1 ``t_test`` of the summed cause coefficients (the
+  ``.bic``, then the HC3 ``t_test`` of the summed cause coefficients (the
   default statistic).
 
 The script asserts that both give the same statistics (observed and every
@@ -74,7 +74,7 @@ def naive_link(x: np.ndarray, y: np.ndarray, vol: np.ndarray, shifts) -> tuple[n
         for L in range(1, MAX_LAG + 1):
             shared = [np.ones(len(rows))] + [v[rows - j] for v in (y, vol) for j in range(1, L + 1)]
             X = np.column_stack(shared + [xs[rows - j] for j in range(1, L + 1)])
-            fits[L] = sm.OLS(y[MAX_LAG:], X).fit(cov_type="HC1")
+            fits[L] = sm.OLS(y[MAX_LAG:], X).fit(cov_type="HC3")
         best = min(fits, key=lambda L: fits[L].bic)
         contrast = np.r_[np.zeros(1 + 2 * best), np.ones(best)]
         ts.append(fits[best].t_test(contrast).tvalue.item())
@@ -136,14 +136,14 @@ def main(argv=None) -> int:
     full = naive_time * (1 + B) / (1 + subset)
 
     print(f"Feedback loop, n = {n} daily periods, lags by BIC from 1..{MAX_LAG} (re-chosen in every surrogate), "
-          f"{B} circular-shift surrogates, 3 links, HC1 t with |returns| as a control (the defaults)")
+          f"{B} circular-shift surrogates, 3 links, HC3 t with |returns| as a control (the defaults)")
     print("  lags chosen: " + ", ".join(f"{k} {int(v)}" for k, v in result.links["lags"].items()))
     print(f"  ours  (feedback_loop, incl. ADF/KPSS of the inputs): {ours:8.2f} s  (best of {args.repeat}; "
           f"the ADF/KPSS screen alone takes {screen:.2f} s)")
     if subset == B:
-        print(f"  naive (statsmodels OLS x 8 lags + HC1 t_test, per surrogate and link): {full:8.2f} s  (all {B} x 3)")
+        print(f"  naive (statsmodels OLS x 8 lags + HC3 t_test, per surrogate and link): {full:8.2f} s  (all {B} x 3)")
     else:
-        print(f"  naive (statsmodels OLS x 8 lags + HC1 t_test, per surrogate and link): {full:8.2f} s  "
+        print(f"  naive (statsmodels OLS x 8 lags + HC3 t_test, per surrogate and link): {full:8.2f} s  "
               f"EXTRAPOLATED from {naive_time:.2f} s on the data + {subset} of {B} surrogates per link")
     print(f"  identical statistics: {checked} t values (observed + surrogates) agree to "
           f"{worst:.1e} (assert 1e-8), chosen lags equal")

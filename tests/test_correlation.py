@@ -436,7 +436,7 @@ def preis_loop_inputs(preis):
     return {"attention": log_change(preis["stocks"]), **_market_inputs(load_prices("SPY"), "SPY")}
 
 
-def _statsmodels_link(frame, cause, effect, max_lag, lags, controls=(), cov_type="HC1"):
+def _statsmodels_link(frame, cause, effect, max_lag, lags, controls=(), cov_type="HC3"):
     """The link regression refitted with statsmodels on the common sample: (lag, fit, contrast, x, y, restricted).
 
     ``controls``: columns of ``frame`` whose lags 1..L enter as controls.
@@ -462,11 +462,11 @@ def _statsmodels_link(frame, cause, effect, max_lag, lags, controls=(), cov_type
 
 @pytest.mark.parametrize(
     ("lags", "max_lag", "controls", "se"),
-    [(3, 3, ("volatility",), "hc1"), ("bic", 5, ("volatility",), "hc1"), (2, 2, ("third", "volatility"), "hc1"),
-     (2, 2, ("volatility",), "hc3"), (3, 3, None, "classical"), ("bic", 5, None, "classical")],
+    [(3, 3, ("volatility",), "hc3"), ("bic", 5, ("volatility",), "hc3"), (2, 2, ("third", "volatility"), "hc3"),
+     (2, 2, ("volatility",), "hc1"), (3, 3, None, "classical"), ("bic", 5, None, "classical")],
 )
 def test_loop_statistics_equal_statsmodels_on_real_data(preis_loop_inputs, lags, max_lag, controls, se):
-    """Every observed number equals statsmodels' OLS with the same controls and covariance (HC1 or classical)."""
+    """Every observed number equals statsmodels' OLS with the same controls and covariance (HC3, HC1 or classical)."""
     from scipy import stats
     from statsmodels.tsa.stattools import grangercausalitytests
 

@@ -45,7 +45,7 @@ def loop():
 
 
 def test_result_says_what_it_controlled_for(loop):
-    assert loop.controls == ("volatility: lags of |returns|",) and loop.se == "hc1"
+    assert loop.controls == ("volatility: lags of |returns|",) and loop.se == "hc3"
     assert "controls in every link: volatility: lags of |returns|" in loop.summary()
     bare = feedback_loop(*_noise(200, 1), n_surrogates=B, seed=0, controls=None)
     assert bare.controls == () and "controls in every link: none" in bare.summary()
@@ -147,7 +147,7 @@ def test_classical_studentisation_is_kept_as_an_option():
         ({"controls": "vix"}, "controls: expected 'volatility', 'third'"),
         ({"controls": ["volatility", "volatility"]}, "controls: .* is given twice"),
         ({"controls": 3}, "controls: expected"),
-        ({"se": "hac"}, "se: expected 'hc1', 'hc3' or 'classical'"),
+        ({"se": "hac"}, "se: expected 'hc3', 'hc1' or 'classical'"),
         ({"min_effect": 0}, "min_effect: expected a positive number"),
         ({"min_effect": "0.1"}, "min_effect: expected a positive number"),
         ({"alpha": 0.5}, "alpha: expected a number between 0 and 0.5"),

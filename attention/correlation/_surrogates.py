@@ -275,7 +275,7 @@ def _politis_white(x: np.ndarray) -> float:
     return float(np.clip((abs(big_g) / g0) ** (2 / 3) * n ** (1 / 3), 1.0, b_max))
 
 
-_SE = ("hc1", "hc3", "classical")
+_SE = ("hc3", "hc1", "classical")
 #: Power at which the minimum detectable effect is quoted, and its normal quantile.
 _MDE_POWER, _Z_POWER = 0.8, 0.8416212335729143
 
@@ -290,7 +290,7 @@ class _Plan:
     surrogate: str
     block_length: float | None
     alpha: float
-    se: str = "hc1"
+    se: str = "hc3"
     min_effect: float = 0.1
     n_controls: int = 0
 
@@ -309,7 +309,7 @@ class _Plan:
 
 
 def _make_plan(
-    lags, max_lag, n_surrogates, surrogate, block_length, alpha, se="hc1", min_effect=0.1, n_controls=0
+    lags, max_lag, n_surrogates, surrogate, block_length, alpha, se="hc3", min_effect=0.1, n_controls=0
 ) -> _Plan:
     if isinstance(lags, str):
         if lags.lower() != "bic":
@@ -333,7 +333,7 @@ def _make_plan(
     if isinstance(alpha, bool) or not (isinstance(alpha, (int, float)) and 0 < alpha < 0.5):
         raise DataError(f"alpha: expected a number between 0 and 0.5, got {alpha!r}")
     if se not in _SE:
-        raise DataError(f"se: expected 'hc1', 'hc3' or 'classical', got {se!r}")
+        raise DataError(f"se: expected 'hc3', 'hc1' or 'classical', got {se!r}")
     if isinstance(min_effect, bool) or not (isinstance(min_effect, (int, float)) and 0 < min_effect < np.inf):
         raise DataError(f"min_effect: expected a positive number (standard deviations), got {min_effect!r}")
     return _Plan(lag_set, max_lag, n_surrogates, surrogate, block_length, float(alpha), se, float(min_effect), n_controls)
