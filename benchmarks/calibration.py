@@ -1,6 +1,6 @@
 """Is the feedback-loop test calibrated when markets are volatile? Size, power and interval coverage.
 
-Run from the repository root, niced, in the background (about 30-60 minutes of CPU for the full study):
+Run from the repository root, niced, in the background (the full study: 8 minutes on 2 idle cores, 30 when shared):
 
     nice python benchmarks/calibration.py --log calibration.log      # 1000 runs per process and length
     python benchmarks/calibration.py --quick                          # 100 weekly runs, for benchmarks/run.py
