@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 import warnings
@@ -59,8 +60,10 @@ __all__ = [
 ]
 
 SOURCE = "reddit"
-#: Backends of :func:`collect_reddit` (archive files have :func:`read_reddit_archives`).
+#: Backends of :func:`fetch_reddit_items`; :func:`collect_reddit` also takes :data:`ARCHIVE`.
 BACKENDS = ("arctic_shift", "praw")
+#: The backend of :func:`collect_reddit` that reads dump files (:func:`read_reddit_archives`).
+ARCHIVE = "archive"
 KINDS = ("post", "comment")
 #: Where market chatter about the themes happens.
 DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
@@ -397,11 +400,16 @@ def collect_reddit(
     progress: bool = False,
     scorer=None,
     totals: bool = False,
+    archives=None,
+    client=None,
+    checkpoint=None,
 ) -> pd.DataFrame:
     """Daily Reddit attention to themes: mentions, authors, score and sentiment.
 
     Reads items with :func:`fetch_reddit_items` (same parameters) and
-    aggregates them with :func:`~attention.collectors.reddit_items.aggregate_items`.
+    aggregates them with :func:`~attention.collectors.reddit_items.aggregate_items`;
+    with ``backend="archive"``, reads monthly dump files with
+    :func:`~attention.collectors.archives.read_reddit_archives` instead.
 
     Parameters
     ----------
@@ -414,6 +422,14 @@ def collect_reddit(
         per subreddit and kind), add the metric ``mention_share`` (mentions
         / all items of the selected subreddits that day) and check that
         paging read every counted item (``frame.attrs["reddit"]["coverage"]``).
+    archives : sequence of str or Path, optional
+        ``backend="archive"`` only: the dump files (paths or URLs). ``start``
+        and ``end`` default to every day the files hold.
+    client : dask.distributed.Client, optional
+        ``backend="archive"`` only: scan the files on this Dask cluster.
+    checkpoint : str or Path, optional
+        ``backend="archive"`` only: folder of per-file results, so that a
+        rerun skips finished files.
 
     Returns
     -------
@@ -438,6 +454,15 @@ def collect_reddit(
     DroppedItemsWarning
         When items were dropped for a reason that loses information.
     """
+    if backend == ARCHIVE:
+        _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session)
+        if totals:
+            raise DataError(f"totals: needs backend='arctic_shift' (backend is {backend!r})")
+        return _collect_archives(terms, subreddits, start, end, archives=archives, client=client,
+                                 checkpoint=checkpoint, store=store, progress=progress, scorer=scorer)
+    given = [n for n, v in (("archives", archives), ("client", client), ("checkpoint", checkpoint)) if v is not None]
+    if given:
+        raise DataError(f"{', '.join(given)}: only used with backend={ARCHIVE!r} (backend is {backend!r})")
     sel = _Selection(terms, subreddits, start, end, backend, kinds, politeness)
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
     if totals and sel.backend != "arctic_shift":
@@ -456,13 +481,37 @@ def collect_reddit(
         if store is not None:
             run = "reddit:" + _key(backend=sel.backend, subreddits=[s.lower() for s in sel.subreddits],
                                    kinds=sel.kinds, start=meta["start"], end=meta["end"],
-                                   themes=[(t.name, t.reddit_patterns) for t in sel.themes])[:16]
+                                   themes=[(t.name, t.regex.pattern) for t in sel.themes])[:16]
             store.put_observations(frame, run=run)
             meta["run"] = run
     finally:
         if own_store:
             store.close()
     frame.attrs["reddit"] = meta
+    return frame
+
+
+def _collect_archives(terms, subreddits, start, end, *, archives, client, checkpoint, store, progress,
+                      scorer) -> pd.DataFrame:
+    from .archives import read_reddit_archives
+
+    if archives is None:
+        raise DataError(f"archives: expected the dump files to read with backend={ARCHIVE!r}")
+    themes = _themes(terms)
+    subreddits = _subreddits(subreddits)
+    frame = read_reddit_archives(archives, subreddits=subreddits, themes=themes, start=start, end=end,
+                                 client=client, checkpoint=checkpoint, progress=progress, scorer=scorer)
+    store, own_store = _open_store(store)
+    if store is not None:
+        try:
+            files = [str(a) for a in ([archives] if isinstance(archives, (str, os.PathLike)) else archives)]
+            run = "reddit:" + _key(backend=ARCHIVE, subreddits=[s.lower() for s in subreddits], files=files,
+                                   start=start, end=end, themes=[(t.name, t.reddit_patterns) for t in themes])[:16]
+            store.put_observations(frame, run=run)
+            frame.attrs["reddit"]["run"] = run
+        finally:
+            if own_store:
+                store.close()
     return frame
 
 
@@ -843,10 +892,11 @@ def search_terms(theme: Theme) -> list[str]:
     theme's ``google_query``.
     """
     phrases = []
-    for pattern in theme.reddit_patterns:
+    for pattern in theme.patterns:
         expanded = _expand(pattern)
         for phrase in expanded if expanded is not None else [theme.google_query]:
-            phrase = " ".join(re.sub(r"^\W+|\W+$", "", phrase).split())
+            # Reddit's search reads "small-cap" and "small_cap" as "small cap".
+            phrase = " ".join(re.sub(r"^\W+|\W+$", "", phrase).replace("_", " ").replace("-", " ").split())
             if phrase:
                 phrases.append(phrase)
     unique = list(dict.fromkeys(p.casefold() for p in phrases))

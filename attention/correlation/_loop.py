@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
-from .._validate import as_series, checked_panel
+from .._validate import as_series, checked_panel, random_generator
 from ..errors import DataError, NonStationaryWarning
 from ._diagram import _draw_links, _null_histograms
 from ._stationarity import stationarity, warn_nonstationary
@@ -196,6 +197,7 @@ class FeedbackLoopResult(ResultMixin):
             "p = one-sided surrogate p-value in the claimed direction (the test); p(F) = textbook Granger F.",
             f"A failing link is 'ruled out' when its interval excludes effects of {self.min_effect:g} sd or more",
             "in the claimed direction, else 'inconclusive' (too little data to tell).",
+            *method_note("loop"),
         ]
         if self.placebo is not None:
             k = len(self.placebo)
@@ -393,7 +395,7 @@ def feedback_loop(
     st = _stationarity_of(frame, names)
     warn_nonstationary(st)
 
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     panel = _with_controls(panel, keys)
     rows, null, blocks = _run_links(panel, _LINKS, signs, plan, rng, {k: k for k in panel} | names, keys)
     links = _links_table(rows, plan)
