@@ -209,8 +209,7 @@ def rotation_test(
     rows, null, blocks = _run_links(frame, _ROTATION, signs, plan, random_generator(seed), names)
     rename = _ROTATION_NAMES
     rows = {rename[k]: v for k, v in rows.items()}
-    links = _links_table(rows, plan.alpha)
-    links["holds"] = (links["p_holm"] <= plan.alpha) & (links["sign"] == links["expected_sign"])
+    links = _links_table(rows, plan, holds_by="p_holm")
     return RotationResult(
         links=links,
         alpha=plan.alpha,
