@@ -627,6 +627,10 @@ class KillsItsWorkerOnce(Theme):
 
 def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
+    import cloudpickle
+
+    # Worker processes cannot import this test module (pytest imports it by path): ship the theme class by value.
+    cloudpickle.register_pickle_by_value(sys.modules[KillsItsWorkerOnce.__module__])
     paths = [*dumps, *wsb_dumps]
     serial = read(paths, workers=1)
     marker = tmp_path / "killed"
