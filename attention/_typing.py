@@ -7,11 +7,15 @@ run time and raise :class:`~attention.errors.DataError` for anything else.
 
 from __future__ import annotations
 
+import os
 from typing import Literal, Union
 
 import pandas as pd
 
-__all__ = ["RedditBackend", "RedditKind", "SeriesOrFrame"]
+__all__ = ["RedditBackend", "RedditKind", "SeriesOrFrame", "StrPath"]
+
+#: A file path as a string or a path object.
+StrPath = Union[str, "os.PathLike[str]"]
 
 #: Where Reddit counts come from: the Arctic Shift API or Reddit's own API through praw.
 RedditBackend = Literal["arctic_shift", "praw"]
