@@ -8,11 +8,15 @@ run time and raise :class:`~attention.errors.DataError` for anything else.
 from __future__ import annotations
 
 import os
-from typing import Literal, Union
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Union
 
 import pandas as pd
 
-__all__ = ["RedditBackend", "RedditKind", "SeriesOrFrame", "StrPath"]
+if TYPE_CHECKING:
+    from .themes import Theme
+
+__all__ = ["RedditBackend", "RedditKind", "SeriesOrFrame", "StrPath", "ThemesArg"]
 
 #: A file path as a string or a path object.
 StrPath = Union[str, "os.PathLike[str]"]
@@ -23,3 +27,5 @@ RedditBackend = Literal["arctic_shift", "praw"]
 RedditKind = Literal["post", "comment"]
 #: One series, or a wide frame with one column per series.
 SeriesOrFrame = Union[pd.Series, pd.DataFrame]
+#: Themes as arguments take: a Theme, the name of a default theme, several of either, or None.
+ThemesArg = Union["Theme", str, Iterable[Union["Theme", str]], None]

@@ -98,7 +98,6 @@ PENDING = {
     "attention.report.write_report",
     "attention.scoring.log_change",
     "attention.scoring.preis_delta",
-    "attention.sentiment.polarity_scores",
     "attention.testing.FakeArcticShift",
     "attention.testing.FakeGoogleTrends",
     "attention.testing.FakeResponse",
