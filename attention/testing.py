@@ -22,13 +22,19 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse, urlsplit
 
 import numpy as np
 import pandas as pd
 
+from ._typing import StrPath
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "FakeArcticShift",
@@ -55,21 +61,36 @@ _HTML_429 = (
 
 @dataclass
 class FakeResponse:
-    """The parts of ``requests.Response`` the collectors read."""
+    """The parts of ``requests.Response`` the collectors read.
+
+    Examples
+    --------
+    >>> FakeResponse(429, "Too Many Requests", {"Retry-After": "60"}).headers["Retry-After"]
+    '60'
+    """
 
     status_code: int
     text: str
-    headers: dict = field(default_factory=dict)
-    cookies: dict = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
     url: str = ""
 
 
-def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int = 0) -> pd.DataFrame:
+def latent_attention(
+    terms: Iterable[str], start: str | pd.Timestamp = "2019-01-01", end: str | pd.Timestamp = "2026-02-28",
+    *, seed: int = 0,
+) -> pd.DataFrame:
     """A plausible daily "true" search volume for each term.
 
     Each term gets its own level (spread over two orders of magnitude), a
     slow random-walk trend, a weekly cycle (quieter weekends) and occasional
     news spikes that decay over days - the features that make stitching hard.
+
+    Examples
+    --------
+    >>> latent = latent_attention(["small caps", "AI stocks"], "2024-01-01", "2024-12-31", seed=1)
+    >>> latent.shape, str(latent.index.tz), bool((latent > 0).all().all())
+    ((366, 2), 'UTC', True)
     """
     terms = list(terms)
     days = pd.date_range(start, end, freq="D", tz="UTC")
@@ -86,7 +107,10 @@ def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int =
     return pd.DataFrame(out, index=days)
 
 
-def planted_loop(n: int, strength: float, rng, *, burn: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def planted_loop(
+    n: int, strength: float, rng: np.random.Generator, *, burn: int = 50
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]],
+           np.ndarray[Any, np.dtype[np.float64]]]:
     """A loop with known truth: returns -> attention -> flows -> returns, each link a lag-1 coefficient.
 
     ``a_t = b r_{t-1} + e``, ``f_t = b a_{t-1} + e``, ``r_t = b f_{t-1} + e`` with standard normal
@@ -95,6 +119,13 @@ def planted_loop(n: int, strength: float, rng, *, burn: int = 50) -> tuple[np.nd
     Returns
     -------
     (attention, returns, flows) : arrays of length ``n``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a, r, f = planted_loop(2000, 0.4, np.random.default_rng(0))
+    >>> round(float(np.corrcoef(r[:-1], a[1:])[0, 1]), 1)  # returns lead attention
+    0.4
     """
     e = rng.normal(size=(n + burn, 3))
     a, r, f = np.zeros(n + burn), np.zeros(n + burn), np.zeros(n + burn)
@@ -147,9 +178,22 @@ class FakeGoogleTrends:
     today : date-like, optional
         The fake's "now": the point containing it is partial.
     seed : int
+
+    Examples
+    --------
+    >>> import attention
+    >>> fake = FakeGoogleTrends(latent_attention(["small caps"], seed=1))
+    >>> frame = attention.collect_google_trends(["small caps"], start="2024-01-01", end="2024-06-30",
+    ...                                         session=fake, progress=False)
+    >>> daily = frame[frame["metric"] == "search_interest"]
+    >>> len(daily), float(daily["value"].max()), fake.data_calls
+    (182, 100.0, 2)
     """
 
-    def __init__(self, latent=None, *, noise=0.03, quota=None, retry_after=None, today=None, seed=0):
+    def __init__(
+        self, latent: pd.DataFrame | None = None, *, noise: float = 0.03, quota: int | None = None,
+        retry_after: int | None = None, today: str | pd.Timestamp | None = None, seed: int = 0,
+    ) -> None:
         if latent is None:
             from .themes import DEFAULT_THEMES
 
@@ -164,14 +208,14 @@ class FakeGoogleTrends:
         self.calls: list[tuple[str, str]] = []  # (method, path) of every call
         self._rng = np.random.default_rng(seed)
         self._answered = 0
-        self._tokens: dict[str, dict] = {}
+        self._tokens: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------- session API
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._handle("GET", url, params or {})
 
-    def post(self, url, params=None, **kwargs) -> FakeResponse:
+    def post(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._handle("POST", url, params or {})
 
     def reset_quota(self) -> None:
@@ -185,7 +229,7 @@ class FakeGoogleTrends:
 
     # ------------------------------------------------------------- internals
 
-    def _handle(self, method: str, url: str, params: dict) -> FakeResponse:
+    def _handle(self, method: str, url: str, params: Mapping[str, Any]) -> FakeResponse:
         parsed = urlparse(url)
         params = {**{k: v[0] for k, v in parse_qs(parsed.query).items()}, **params}
         path = parsed.path
@@ -208,12 +252,12 @@ class FakeGoogleTrends:
             return self._related(params, url)
         return FakeResponse(404, "<html>404</html>", {"Content-Type": "text/html"}, {}, url)
 
-    def _token(self, request: dict) -> str:
+    def _token(self, request: dict[str, Any]) -> str:
         token = f"APP6_FAKE{len(self._tokens):06d}"
         self._tokens[token] = request
         return token
 
-    def _explore(self, params: dict, url: str) -> FakeResponse:
+    def _explore(self, params: dict[str, Any], url: str) -> FakeResponse:
         try:
             req = json.loads(params["req"])
             items = req["comparisonItem"]
@@ -259,17 +303,17 @@ class FakeGoogleTrends:
         body = ")]}'\n" + json.dumps({"widgets": widgets}, separators=(",", ":"))
         return FakeResponse(200, body, {"Content-Type": "application/json; charset=utf-8"}, {}, url)
 
-    def _check_token(self, params: dict, url: str):
+    def _check_token(self, params: dict[str, Any], url: str) -> tuple[Any, FakeResponse | None]:
         try:
             req = json.loads(params["req"])
         except (KeyError, ValueError, TypeError):
             return None, FakeResponse(400, "<html>400</html>", {"Content-Type": "text/html"}, {}, url)
-        if self._tokens.get(params.get("token")) != req:
+        if self._tokens.get(str(params.get("token"))) != req:
             # Google refuses a request whose token was issued for another request.
             return None, FakeResponse(401, "<html>401</html>", {"Content-Type": "text/html"}, {}, url)
         return req, None
 
-    def _multiline(self, params: dict, url: str) -> FakeResponse:
+    def _multiline(self, params: dict[str, Any], url: str) -> FakeResponse:
         req, error = self._check_token(params, url)
         if error:
             return error
@@ -301,7 +345,7 @@ class FakeGoogleTrends:
         timeline = []
         for k, (when, row) in enumerate(scaled.iterrows()):
             values = [int(row[t]) if has_data[t] else 0 for t in terms]
-            point = {
+            point: dict[str, Any] = {
                 "time": str(int(when.timestamp())),
                 "formattedTime": _formatted(when, resolution),
                 "formattedAxisTime": f"{when:%b} {when.day}, {when.year}",
@@ -316,7 +360,7 @@ class FakeGoogleTrends:
         body = ")]}',\n" + json.dumps({"default": {"timelineData": timeline, "averages": averages}}, separators=(",", ":"))
         return FakeResponse(200, body, {"Content-Type": "application/json; charset=UTF-8"}, {}, url)
 
-    def _related(self, params: dict, url: str) -> FakeResponse:
+    def _related(self, params: dict[str, Any], url: str) -> FakeResponse:
         req, error = self._check_token(params, url)
         if error:
             return error
@@ -338,21 +382,29 @@ class ReplaySession:
     interactions : list of dict
         Each with ``method``, ``url``, ``status``, ``headers`` (name -> list
         of values, as recorded) and ``body``.
+
+    Examples
+    --------
+    >>> session = ReplaySession([{"method": "GET", "url": "https://example.org/api/x", "status": 200,
+    ...                           "headers": {"Set-Cookie": ["NID=1; path=/"]}, "body": "{}"}])
+    >>> response = session.get("https://example.org/api/x?q=1")
+    >>> response.status_code, response.cookies, session.calls
+    (200, {'NID': '1'}, [('GET', '/api/x')])
     """
 
-    def __init__(self, interactions):
+    def __init__(self, interactions: Iterable[dict[str, Any]]) -> None:
         self._queue = list(interactions)
         self.calls: list[tuple[str, str]] = []
 
     @classmethod
-    def from_file(cls, path) -> "ReplaySession":
+    def from_file(cls, path: StrPath) -> ReplaySession:
         with open(path, encoding="utf-8") as fh:
             return cls(json.load(fh)["interactions"])
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._next("GET", url)
 
-    def post(self, url, params=None, **kwargs) -> FakeResponse:
+    def post(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._next("POST", url)
 
     def _next(self, method: str, url: str) -> FakeResponse:
@@ -374,7 +426,7 @@ class ReplaySession:
 # ---------------------------------------------------------------- Arctic Shift
 
 
-def _response(status: int, body, headers=None, url=""):
+def _response(status: int, body: object, headers: Mapping[str, str] | None = None, url: str = "") -> requests.Response:
     import requests
     from requests.structures import CaseInsensitiveDict
 
@@ -402,10 +454,24 @@ class FakeArcticShift:
     Retry-After (or only X-RateLimit-Reset); ``rate_headers`` adds
     X-RateLimit-Remaining/Reset to every answer. ``sleep`` advances the clock:
     pass it as ``Politeness(sleep=fake.sleep)``.
+
+    Examples
+    --------
+    >>> fake = FakeArcticShift({"post": [{"id": "a1", "created_utc": 1704110400, "subreddit": "stocks",
+    ...                                   "author": "u1", "score": 3, "title": "IWM", "selftext": ""}],
+    ...                         "comment": []})
+    >>> answer = fake.get("https://arctic-shift.photon-reddit.com/api/posts/search", params={
+    ...     "subreddit": "stocks", "after": 1704067200, "before": 1704153600, "limit": 100, "sort": "asc"})
+    >>> [item["id"] for item in answer.json()["data"]]
+    ['a1']
     """
 
-    def __init__(self, corpus, *, after_inclusive=False, budget=None, window=60.0, retry_after=True,
-                 rate_headers=False, refill=True, timeout_above=None, fail=None, fail_once=None):
+    def __init__(
+        self, corpus: Mapping[str, list[dict[str, Any]]], *, after_inclusive: bool = False,
+        budget: int | None = None, window: float = 60.0, retry_after: bool = True, rate_headers: bool = False,
+        refill: bool = True, timeout_above: int | None = None, fail: tuple[int, str] | None = None,
+        fail_once: int | None = None,
+    ) -> None:
         self.corpus = corpus
         self.after_inclusive = after_inclusive
         self.budget, self.window, self.retry_after = budget, window, retry_after
@@ -414,21 +480,21 @@ class FakeArcticShift:
         self.clock = 0.0
         self.window_start = 0.0
         self.used = 0
-        self.log: list[dict] = []  # every request, as sent
+        self.log: list[dict[str, Any]] = []  # every request, as sent
         self.answers: list[int] = []
         self.retry_afters: list[float] = []
 
-    def sleep(self, seconds):
+    def sleep(self, seconds: float) -> None:
         self.clock += seconds
 
-    def get(self, url, params=None, timeout=None):
+    def get(self, url: str, params: Mapping[str, Any] | None = None, timeout: float | None = None) -> requests.Response:
         params = dict(params or {})
         self.log.append(params)
         response = self._answer(urlsplit(url).path, params)
         self.answers.append(response.status_code)
         return response
 
-    def _answer(self, path, params):
+    def _answer(self, path: str, params: dict[str, Any]) -> requests.Response:
         aggregate = path.endswith("/aggregate")
         kind = {"/api/posts/search": "post", "/api/comments/search": "comment"}.get(path.removesuffix("/aggregate"))
         if kind is None:
@@ -442,11 +508,11 @@ class FakeArcticShift:
             self.window_start, self.used = self.clock, 0
         reset = math.ceil(self.window_start + self.window - self.clock)
         if self.budget is not None and self.used >= self.budget:
-            headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+            limited = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
             if self.retry_after:
-                headers["Retry-After"] = str(reset)
+                limited["Retry-After"] = str(reset)
                 self.retry_afters.append(float(reset))
-            return _response(429, {"data": None, "error": "Too many requests"}, headers)
+            return _response(429, {"data": None, "error": "Too many requests"}, limited)
         self.used += 1
         if aggregate:
             return self._aggregate(kind, params)
@@ -461,7 +527,7 @@ class FakeArcticShift:
             # Wide windows with big pages are what time out; one second never does.
             return _response(422, {"data": None, "error": "Timeout. Maybe slow down a bit"})
         sub = str(params.get("subreddit", "")).lower()
-        def wanted(ms):
+        def wanted(ms: int) -> bool:
             return (ms >= after if self.after_inclusive else ms > after) and ms < before
 
         rows = [r for r in self.corpus[kind]
@@ -470,13 +536,13 @@ class FakeArcticShift:
         fields = params.get("fields")
         keep = fields.split(",") if fields else None
         data = [{k: v for k, v in r.items() if keep is None or k in keep} for r in rows[:limit]]
-        headers = {}
+        headers: dict[str, str] = {}
         if self.rate_headers and self.budget is not None:
             headers = {"X-RateLimit-Remaining": str(self.budget - self.used), "X-RateLimit-Reset": str(reset)}
         return _response(200, {"data": data}, headers)
 
 
-    def _aggregate(self, kind, params):
+    def _aggregate(self, kind: str, params: dict[str, Any]) -> requests.Response:
         """Counts per UTC day bucket, ``{"data": [{"created_utc": "<ISO day>", "count": n}]}``, days with items only."""
         if params.get("aggregate") != "created_utc" or params.get("frequency") != "day":
             return _response(400, {"data": None, "error": "Only aggregate=created_utc&frequency=day is faked"})
@@ -496,7 +562,7 @@ class FakeArcticShift:
         return _response(200, {"data": data})
 
 
-def _epoch_ms(value) -> int:
+def _epoch_ms(value: str | int | float) -> int:
     """A documented Date: epoch seconds or milliseconds (told apart by size, as the server must)."""
     number = int(value)
     return number if number > 10**11 else number * 1000
@@ -532,14 +598,18 @@ class FakeTrendsApi:
 
     _FREQ = {"DAY": "D", "WEEK": "W-SUN", "MONTH": "MS", "YEAR": "YS"}
 
-    def __init__(self, latent=None, *, polls=1, today=None, regions=None, fail=None, operation_error=None, seed=0):
+    def __init__(
+        self, latent: pd.DataFrame | None = None, *, polls: int = 1, today: str | pd.Timestamp | None = None,
+        regions: Mapping[str, float] | None = None, fail: int | None = None,
+        operation_error: Mapping[str, Any] | None = None, seed: int = 0,
+    ) -> None:
         self.latent = latent
         self.seed = seed
         self.polls = polls
         self.today = pd.Timestamp(today, tz="UTC") if today is not None else pd.Timestamp.now(tz="UTC").normalize()
         self.regions = regions or {"US-CA": 1.0, "US-TX": 0.8}
         self.fail, self.operation_error = fail, operation_error
-        self.operations: dict[str, dict] = {}
+        self.operations: dict[str, dict[str, Any]] = {}
         self.log: list[tuple[str, str]] = []  # (method, path) of every request
 
     def _volume(self, term: str) -> pd.Series:
@@ -551,7 +621,10 @@ class FakeTrendsApi:
         return latent_attention([term], "2019-01-01", self.today.tz_localize(None) + pd.Timedelta(days=400),
                                 seed=seed)[term]
 
-    def post(self, url, json=None, params=None, timeout=None, headers=None):
+    def post(
+        self, url: str, json: Mapping[str, Any] | None = None, params: Mapping[str, Any] | None = None,
+        timeout: float | None = None, headers: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         path = urlsplit(url).path
         self.log.append(("POST", path))
         if self.fail is not None:
@@ -574,7 +647,7 @@ class FakeTrendsApi:
         self.operations[name] = {"operation": operation, "response": response, "polled": 0}
         return _response(200, operation)
 
-    def get(self, url, params=None, timeout=None):
+    def get(self, url: str, params: Mapping[str, Any] | None = None, timeout: float | None = None) -> requests.Response:
         path = urlsplit(url).path
         self.log.append(("GET", path))
         name = path.rsplit("/", 1)[-1]
@@ -591,13 +664,13 @@ class FakeTrendsApi:
             done["response"] = entry["response"]
         return _response(200, done)
 
-    def _series(self, spec, start, end) -> dict:
+    def _series(self, spec: dict[str, Any], start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
         total = sum(self._volume(t["value"]) for t in spec["expression"]["terms"])
         freq = self._FREQ[spec.get("timeResolution", "MONTH")]
         starts = pd.date_range(start, end, freq=freq)
         if len(starts) == 0 or starts[0] > start:
             starts = starts.insert(0, start if freq == "D" else (start - pd.tseries.frequencies.to_offset(freq)))
-        points = []
+        points: list[dict[str, Any]] = []
         for lo, hi in zip(starts, list(starts[1:]) + [starts[-1] + pd.tseries.frequencies.to_offset(freq)]):
             seen = total[(total.index >= lo) & (total.index < min(hi, self.today - pd.Timedelta(days=2)))]
             points.append({"timeRange": {"startTime": f"{lo:%Y-%m-%dT%H:%M:%SZ}", "endTime": f"{hi:%Y-%m-%dT%H:%M:%SZ}"},
@@ -610,10 +683,10 @@ class FakeTrendsApi:
         return {"@type": "type.googleapis.com/google.trends.searchtrends.v1alpha.FetchTimeSeriesResponse",
                 "timeSeries": {"points": points}}
 
-    def _geo(self, spec, start, end) -> dict:
+    def _geo(self, spec: dict[str, Any], start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
         total = sum(self._volume(t["value"]) for t in spec["expression"]["terms"])
         base = float(total[(total.index >= start) & (total.index <= end)].sum()) * 1000
-        points = [{"subGeo": {"code": code, "type": spec.get("breakdownResolution", "")},
+        points: list[dict[str, Any]] = [{"subGeo": {"code": code, "type": spec.get("breakdownResolution", "")},
                    "searchInterest": int(round(base * weight))} for code, weight in self.regions.items()]
         peak = max((p["searchInterest"] for p in points), default=0) or 1
         for p in points:

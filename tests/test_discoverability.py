@@ -98,12 +98,6 @@ PENDING = {
     "attention.report.write_report",
     "attention.scoring.log_change",
     "attention.scoring.preis_delta",
-    "attention.testing.FakeArcticShift",
-    "attention.testing.FakeGoogleTrends",
-    "attention.testing.FakeResponse",
-    "attention.testing.ReplaySession",
-    "attention.testing.latent_attention",
-    "attention.testing.planted_loop",
     "attention.themes.Theme",
     "attention.themes.get_theme",
 }
