@@ -7,6 +7,7 @@ run time and raise :class:`~attention.errors.DataError` for anything else.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Union
@@ -16,8 +17,10 @@ import pandas as pd
 if TYPE_CHECKING:
     from .themes import Theme
 
-__all__ = ["RedditBackend", "RedditKind", "SeriesOrFrame", "StrPath", "ThemesArg"]
+__all__ = ["DateLike", "RedditBackend", "RedditKind", "SeriesOrFrame", "StrPath", "ThemesArg"]
 
+#: A date as ``pd.Timestamp`` reads it: "2024-01-31", a date, a datetime or a Timestamp.
+DateLike = Union[str, datetime.date]
 #: A file path as a string or a path object.
 StrPath = Union[str, "os.PathLike[str]"]
 
