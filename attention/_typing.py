@@ -17,13 +17,20 @@ import pandas as pd
 if TYPE_CHECKING:
     from .themes import Theme
 
-__all__ = ["DateLike", "RedditBackend", "RedditKind", "SeriesOrFrame", "StrPath", "ThemesArg"]
+__all__ = [
+    "DateLike", "GoogleBackend", "RedditBackend", "RedditKind", "RegionResolution", "SeriesOrFrame", "StrPath",
+    "ThemesArg",
+]
 
 #: A date as ``pd.Timestamp`` reads it: "2024-01-31", a date, a datetime or a Timestamp.
 DateLike = Union[str, datetime.date]
 #: A file path as a string or a path object.
 StrPath = Union[str, "os.PathLike[str]"]
 
+#: Which Google Trends to ask: the website's endpoints or the official API (alpha).
+GoogleBackend = Literal["web", "official"]
+#: The level of an interest-by-region map (metro areas are Nielsen DMAs).
+RegionResolution = Literal["country", "region", "metro", "city"]
 #: Where Reddit counts come from: the Arctic Shift API or Reddit's own API through praw.
 RedditBackend = Literal["arctic_shift", "praw"]
 #: What a Reddit item is.
