@@ -147,8 +147,8 @@ def suggest_topics(phrase: str, *, language: str = "en-US", session: Any = None,
     ...      "body": ')]}\\',\\n{"default":{"topics":[{"mid":"/m/0663v","title":"Pizza","type":"Dish"},'
     ...              '{"mid":"/g/11k19hmrkk","title":"Licorice Pizza","type":"2021 film"}]}}'}])
     >>> suggest_topics("pizza", session=session, politeness=Politeness(pace=0))
-              topic_id           title       type
-    0         /m/0663v           Pizza       Dish
+            topic_id           title       type
+    0       /m/0663v           Pizza       Dish
     1  /g/11k19hmrkk  Licorice Pizza  2021 film
     """
     if not isinstance(phrase, str) or not phrase.strip():
