@@ -53,7 +53,6 @@ PENDING = {
     "attention.claims.ytd_gap",
     "attention.collectors.archives.read_reddit_archives",
     "attention.collectors.archives.scan_archive",
-    "attention.collectors.google_official.collect_official",
     "attention.collectors.google_trends.collect_google_trends",
     "attention.collectors.google_trends.collect_related_queries",
     "attention.collectors.stitching.Scaled",
