@@ -9,9 +9,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+from ._typing import StrPath
 from .errors import DataError
 
 __all__ = ["write_report"]
@@ -32,7 +35,7 @@ footer { color: #777; font-size: .8rem; margin-top: 3rem; }
 """
 
 
-def _figure_tag(result) -> str:
+def _figure_tag(result: Any) -> str:
     import matplotlib
 
     # The report is written off-screen; never open a window for it.
@@ -48,8 +51,8 @@ def _figure_tag(result) -> str:
     return f'<img alt="figure" src="data:image/png;base64,{data}">'
 
 
-def write_report(results: dict, folder, *, title: str = "market-attention report", intro: str = "",
-                 notes=()) -> Path:
+def write_report(results: Mapping[str, Any], folder: StrPath, *, title: str = "market-attention report",
+                 intro: str = "", notes: Iterable[str] = ()) -> Path:
     """Write ``index.html`` with one section per result into ``folder``.
 
     Parameters
@@ -73,13 +76,26 @@ def write_report(results: dict, folder, *, title: str = "market-attention report
     ------
     DataError
         If ``results`` is empty or ``folder`` is an existing file.
+
+    Examples
+    --------
+    Any object with ``summary()`` and ``plot()`` makes a section; one with ``report_html()`` renders itself:
+
+    >>> import tempfile
+    >>> class Finding:
+    ...     def report_html(self):
+    ...         return "<p>Search interest led flows by one week.</p>"
+    >>> path = write_report({"Small caps": Finding()}, tempfile.mkdtemp(), title="Rotation check",
+    ...                     notes=["Weekly data; 2024 only."])
+    >>> path.name, "led flows by one week" in path.read_text(encoding="utf-8")
+    ('index.html', True)
     """
     if not results:
         raise DataError("results: nothing to report")
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise DataError(f"folder: {folder} exists and is not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise DataError(f"folder: {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
@@ -100,6 +116,6 @@ def write_report(results: dict, folder, *, title: str = "market-attention report
         parts.append("</ul>")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts.append(f"<footer>Written by market-attention on {stamp}.</footer></body></html>")
-    path = folder / "index.html"
+    path = out / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path

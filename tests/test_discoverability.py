@@ -82,7 +82,6 @@ PENDING = {
     "attention.market.relative_returns",
     "attention.pipeline.PipelineResult",
     "attention.pipeline.run",
-    "attention.report.write_report",
     "attention.scoring.log_change",
     "attention.scoring.preis_delta",
     "attention.themes.Theme",

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import DataError
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 __all__ = ["PRICE_TICKERS", "load_preis2013", "load_prices"]
 
@@ -35,8 +39,8 @@ PRICE_TICKERS = {
 _FIELDS = ["Close", "High", "Low", "Open", "Volume"]  # yfinance's order
 
 
-def _path(name: str):
-    return resources.files(__package__).joinpath("data", name)
+def _path(name: str) -> Traversable:
+    return resources.files(__package__).joinpath("data").joinpath(name)
 
 
 @lru_cache(maxsize=1)
