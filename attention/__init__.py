@@ -14,7 +14,7 @@ autocorrelation. Everything returns pandas objects or result objects with
 from __future__ import annotations
 
 from .backtest import BacktestResult, preis2013, preis_strategy
-from .claims import ClaimResult, check_article, outperformance_streaks, streak_record, ytd_gap
+from .claims import ClaimResult, Claims, check_article, outperformance_streaks, streak_record, ytd_gap
 from .collectors import (
     Politeness,
     collect_google_trends,
@@ -54,6 +54,7 @@ from .errors import (
     ConnectionFailedError,
     DataError,
     DroppedItemsWarning,
+    GapWarning,
     MissingDependencyError,
     NonStationaryWarning,
     QueryTimeout,
@@ -104,6 +105,7 @@ __all__ = [
     "AuthenticationError",
     "BacktestResult",
     "ClaimResult",
+    "Claims",
     "CollectorError",
     "ConnectionFailedError",
     "CrossCorrelationResult",
@@ -111,6 +113,7 @@ __all__ = [
     "DataError",
     "DroppedItemsWarning",
     "FeedbackLoopResult",
+    "GapWarning",
     "GrangerResult",
     "ImpulseResponseResult",
     "MissingDependencyError",

@@ -24,7 +24,7 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     if not isinstance(x, pd.Series):
         raise DataError(f"{name}: expected a pandas Series with a DatetimeIndex, got {type(x).__name__}")
     if not isinstance(x.index, pd.DatetimeIndex):
-        raise DataError(f"{name}: expected a DatetimeIndex, got {type(x.index).__name__}")
+        x = x.set_axis(as_datetime_index(x.index, name))
     if x.index.has_duplicates:
         dup = x.index[x.index.duplicated()][0]
         raise DataError(
@@ -51,6 +51,33 @@ def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
     if n < min_obs:
         raise DataError(f"{name}: needs at least {min_obs} non-missing observations, got {n}")
     return values
+
+
+def as_datetime_index(index: pd.Index, name: str) -> pd.DatetimeIndex:
+    """``index`` as a DatetimeIndex where its meaning is clear, else a DataError naming ``name``.
+
+    A DatetimeIndex is returned as is; a PeriodIndex (what ``resample`` and
+    ``to_period`` give) becomes the start of each period, which is how this
+    library labels periods (a Google week by its Sunday); ISO 8601 date
+    strings ("2026-01-05", "2026-01-05 14:30") are parsed. Anything else -
+    integers, "01/02/2026" (January or February?) - is refused.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        return index
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp(how="start")
+    if len(index) and (index.dtype == object or pd.api.types.is_string_dtype(index.dtype)) and all(
+        isinstance(v, str) for v in index
+    ):
+        try:
+            return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"))
+        except (TypeError, ValueError):
+            raise DataError(
+                f"{name}: the index holds strings that are not ISO 8601 dates (first: {index[0]!r}); "
+                "expected a DatetimeIndex, a PeriodIndex or dates written like '2026-01-05'"
+            ) from None
+    raise DataError(f"{name}: expected a DatetimeIndex (or a PeriodIndex, or ISO date strings), "
+                    f"got {type(index).__name__}")
 
 
 def as_frame(x, name: str) -> pd.DataFrame:

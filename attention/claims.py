@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ._results import ResultMixin, new_axes
-from ._validate import align, as_series
+from ._results import ResultMixin, fmt_p, new_axes
+from ._validate import align, as_series, utc_day
 from .errors import DataError
 
-__all__ = ["ARTICLE_CLAIMS", "ClaimResult", "ClaimsTable", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
+__all__ = ["ARTICLE_CLAIMS", "CHARTS", "ClaimResult", "Claims", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -43,7 +43,22 @@ class ClaimResult(ResultMixin):
     evidence : dict
         The inputs behind ``value`` (dates, returns, streak ends...).
     series : DataFrame
-        The price data used, for plots.
+        The data the claim is about, drawn by :meth:`plot` as ``chart`` says.
+    verdict : str
+        "supported", "not supported" or "not checkable" for the article's
+        claims; empty for a plain measurement.
+    id : str
+        A stable key (``"ytd_gap"``, ``"streak"``...), the same in every run
+        and in JSON output.
+    title : str
+        A short name for headings; the claim itself when empty.
+    chart : {"levels", "bars", "line", "scatter"}
+        What ``series`` holds, and so how :meth:`plot` draws it: ``"levels"``
+        are prices, drawn as the percent change of each column since its
+        first observation; ``"bars"`` are returns, one bar per row (per year
+        for annual data); ``"line"`` are returns drawn as they are; and
+        ``"scatter"`` draws the second column against the first, one point
+        per row. Returns are drawn in percent and never rebased.
     """
 
     claim: str
@@ -53,48 +68,234 @@ class ClaimResult(ResultMixin):
     evidence: dict
     series: pd.DataFrame
     verdict: str = ""
+    id: str = ""
+    title: str = ""
+    chart: str = "levels"
+
+    def __post_init__(self):
+        if self.chart not in CHARTS:
+            raise DataError(f"chart: expected one of {CHARTS}, got {self.chart!r}")
+
+    @property
+    def heading(self) -> str:
+        """The short title, or the claim when there is none."""
+        return self.title or self.claim
+
+    def evidence_rows(self) -> list[tuple[str, str]]:
+        """The evidence as (label, formatted value) pairs, in order, for tables."""
+        return [_evidence_row(k, v) for k, v in self.evidence.items()]
 
     def _key_numbers(self) -> dict:
-        return {"claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict}
+        return {"id": self.id, "claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict}
 
     def summary(self) -> str:
         import textwrap
 
         head = f"[{self.verdict}] " if self.verdict else ""
         lines = [head + self.claim, textwrap.fill(self.finding, 100, initial_indent="  ", subsequent_indent="  ")]
-        lines += [f"  {k}: {_fmt(v)}" for k, v in self.evidence.items()]
+        rows = self.evidence_rows()
+        width = max((len(label) for label, _ in rows), default=0)
+        lines += [f"  {label:<{width}}  {value}" for label, value in rows]
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
-        row = {"claim": self.claim, "verdict": self.verdict, "value": self.value, "unit": self.unit,
-               **self.evidence}
+        row = {"id": self.id, "claim": self.claim, "verdict": self.verdict, "value": self.value,
+               "unit": self.unit, **self.evidence}
         return pd.DataFrame([row])
 
+    def report_html(self, figure=None) -> str:
+        """The claim as HTML: the claim quoted, verdict and finding, evidence table, figure.
+
+        ``figure`` turns a result into an ``<img>`` tag (the report passes
+        its own); without it the section has no figure.
+        """
+        import html
+
+        parts = []
+        if self.title and self.title != self.claim:
+            parts.append(f"<blockquote>{html.escape(self.claim)}</blockquote>")
+        badge = _badge(self.verdict) + " " if self.verdict else ""
+        parts.append(f"<p>{badge}{html.escape(self.finding)}</p>")
+        rows = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in self.evidence_rows())
+        if rows:
+            parts.append(f"<table class='evidence'><caption>Evidence</caption>{rows}</table>")
+        if figure is not None and not self.series.dropna(how="all").empty:
+            parts.append(figure(self))
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<h4>{html.escape(self.heading)}</h4>\n{self.report_html()}"
+
     def plot(self, ax=None):
-        """Both series rebased to 1 over the period of the claim."""
+        """Draw ``series`` as ``chart`` says: price levels as percent change, returns as returns."""
         fig, ax = new_axes(ax, figsize=(8, 4))
-        if self.series.empty:
+        data = self.series.dropna(how="all")
+        if data.empty:
             ax.text(0.5, 0.5, "not checkable with these data", ha="center", va="center")
             ax.set_axis_off()
             return fig
-        rebased = self.series / self.series.iloc[0]
-        for col in rebased:
-            ax.plot(rebased.index, rebased[col], label=col)
-        start, end = self.evidence.get("streak_start"), self.evidence.get("streak_end")
-        if start is not None:
-            ax.axvspan(start, end, color="#f2d7a6", alpha=0.6, label="streak")
-        ax.set(ylabel="rebased to 1", title=self.claim)
-        ax.legend()
-        fig.autofmt_xdate()
+        draw = {"levels": _draw_levels, "bars": _draw_bars, "line": _draw_line, "scatter": _draw_scatter}
+        draw[self.chart](ax, data, self.evidence)
+        if isinstance(data.index, pd.DatetimeIndex) and self.chart in ("levels", "line"):
+            import matplotlib.dates as mdates
+
+            locator = mdates.AutoDateLocator(maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
         return fig
 
 
-def _fmt(v) -> str:
-    if isinstance(v, pd.Timestamp):
-        return f"{v:%Y-%m-%d}"
-    if isinstance(v, float):
-        return f"{v:.4f}"
+#: How :meth:`ClaimResult.plot` can draw a claim's series.
+CHARTS = ("levels", "bars", "line", "scatter")
+# Artists that are not data (zero lines, averages) carry this gid, so readers of a figure can tell them apart.
+REFERENCE = "reference"
+
+
+def _draw_levels(ax, data, evidence):
+    # Prices are levels: compare them as the change since the first date each column has.
+    change = 100 * (data / data.bfill().iloc[0] - 1)
+    for col in change:
+        s = change[col].dropna()
+        ax.plot(s.index, s.to_numpy(), label=str(col))
+    start, end = evidence.get("streak_start"), evidence.get("streak_end")
+    if start is not None:
+        ax.axvspan(start, end, color="#f2d7a6", alpha=0.6, label="streak")
+    ax.axhline(0, color="grey", lw=0.8, gid=REFERENCE)
+    ax.set(ylabel=f"change since {data.index[0]:%Y-%m-%d}, %", title=_title(data))
+
+
+def _title(data, default: str = "") -> str:
+    """The chart's title: the columns' name when set (what they measure), else the columns."""
+    if data.columns.name:
+        return str(data.columns.name)
+    return default or " and ".join(map(str, data.columns))
+
+
+def _years(index) -> np.ndarray:
+    return np.asarray(index.year if isinstance(index, pd.DatetimeIndex) else index)
+
+
+def _draw_bars(ax, data, evidence):
+    col = data.columns[0]
+    values = 100 * data[col].to_numpy()
+    x = _years(data.index)
+    ax.bar(x, values, color=np.where(values >= 0, "#55a868", "#c44e52"), label=str(col))
+    ax.axhline(0, color="grey", lw=0.8, gid=REFERENCE)
+    mean = values.mean()
+    ax.axhline(mean, color="black", lw=1, ls="--", gid=REFERENCE, label=f"mean of all years, {mean:+.2f}%")
+    ax.set(ylabel="%", xlabel="year", title=_title(data))
+
+
+def _draw_line(ax, data, evidence):
+    for col in data:
+        s = 100 * data[col].dropna()
+        ax.plot(s.index, s.to_numpy(), label=str(col))
+    ax.axhline(0, color="grey", lw=0.8, gid=REFERENCE)
+    ax.set(ylabel="%", title=_title(data))
+
+
+def _draw_scatter(ax, data, evidence):
+    xcol, ycol = data.columns[:2]
+    both = data[[xcol, ycol]].dropna()
+    ax.plot(100 * both[xcol].to_numpy(), 100 * both[ycol].to_numpy(), "o", ls="none", color="#4c72b0",
+            label=f"one point per year ({len(both)})")
+    for (xv, yv), year in zip(100 * both.to_numpy(), _years(both.index)):
+        ax.annotate(str(year), (xv, yv), fontsize=6, xytext=(2, 2), textcoords="offset points", color="#555")
+    ax.axhline(0, color="grey", lw=0.8, gid=REFERENCE)
+    ax.axvline(0, color="grey", lw=0.8, gid=REFERENCE)
+    ax.set(xlabel=f"{xcol}, %", ylabel=f"{ycol}, %", title=_title(data, f"{ycol} against {xcol}"))
+
+
+# Evidence keys -> (label, format). Formats: date, pct (a fraction shown in percent), pp (percentage
+# points already), p (a p-value), num, int, days, months, years, bool, text.
+_EVIDENCE = {
+    "base_date": ("Year-to-date from the close of", "date"),
+    "as_of": ("As of", "date"),
+    "streak_start": ("Streak began", "date"),
+    "streak_end": ("Streak's last winning day", "date"),
+    "still_running": ("Still running on the last date", "bool"),
+    "data_start": ("Data begin", "date"),
+    "previous_start": ("Last run as long began", "date"),
+    "previous_end": ("Last run as long ended", "date"),
+    "previous_length": ("Last run as long, length", "days"),
+    "final_length": ("Streak's final length", "days"),
+    "final_end": ("Streak ended", "date"),
+    "span_days": ("Trading days since the last run as long", "int"),
+    "p_coin_flip": ("Chance of a run this long: fair coin", "p"),
+    "p_empirical_win_rate": ("Chance of a run this long: observed daily win rate", "p"),
+    "p_bootstrap": ("Chance of a run this long: bootstrap of daily returns", "p"),
+    "mean_january_since_1997": ("Mean January gap since 1997", "pct"),
+    "n_years_since_1997": ("Januaries since 1997", "int"),
+    "t_stat": ("t statistic", "num"),
+    "p_value": ("p-value (t test)", "p"),
+    "bootstrap_95_low": ("Bootstrap 95% interval, low", "pct"),
+    "bootstrap_95_high": ("Bootstrap 95% interval, high", "pct"),
+    "mean_january_all_years": ("Mean January gap, all years", "pct"),
+    "n_years_all": ("Januaries, all years", "int"),
+    "first_january": ("First January", "date"),
+    "january_rank_among_months": ("January's rank among the 12 months", "int"),
+    "years": ("Years", "int"),
+    "first_year": ("First year", "int"),
+    "last_year": ("Last year", "int"),
+    "hit_rate": ("Years the January sign matched the rest of the year", "share"),
+    "fisher_p": ("Fisher exact p-value", "p"),
+    "jan_up_rest_up": ("January ahead, rest of year ahead", "int"),
+    "jan_up_rest_down": ("January ahead, rest of year behind", "int"),
+    "jan_down_rest_up": ("January behind, rest of year ahead", "int"),
+    "jan_down_rest_down": ("January behind, rest of year behind", "int"),
+    "complete_regimes": ("Complete leadership regimes", "int"),
+    "mean_regime_years": ("Mean regime length", "years"),
+    "regime_lengths_months": ("Regime lengths, months", "text"),
+    "definition": ("Regime definition", "text"),
+    "random_walk_mean_years": ("Random walk: median mean regime length", "years"),
+    "random_walk_90_low": ("Random walk: 90% range, low", "years"),
+    "random_walk_90_high": ("Random walk: 90% range, high", "years"),
+    "months": ("Months of data", "int"),
+    "data_needed": ("Data needed", "text"),
+}
+
+
+def _evidence_row(key: str, value) -> tuple[str, str]:
+    if key in _EVIDENCE:
+        label, kind = _EVIDENCE[key]
+    elif key.startswith("ytd_"):
+        label, kind = f"{key[4:]} year-to-date return", "pct"
+    else:
+        label, kind = key.replace("_", " ").capitalize(), "auto"
+    return label, _format(value, kind)
+
+
+def _format(v, kind: str) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "n/a"
+    if kind == "date" or isinstance(v, pd.Timestamp):
+        return f"{pd.Timestamp(v):%Y-%m-%d}"
+    if kind == "bool":
+        return "yes" if v else "no"
+    if kind == "pct":
+        return f"{v:+.2%}"
+    if kind == "share":
+        return f"{v:.0%}"
+    if kind == "p":
+        return fmt_p(v)
+    if kind == "days":
+        return _days(v)
+    if kind == "years":
+        return f"{v:.1f} years"
+    if kind == "num" or isinstance(v, float):
+        return f"{v:.2f}"
     return str(v)
+
+
+def _badge(verdict: str) -> str:
+    import html
+
+    return f"<span class='verdict {verdict.replace(' ', '-')}'>{html.escape(verdict)}</span>"
 
 
 def _days(n) -> str:
@@ -109,7 +310,7 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
     if (both <= 0).any().any():
         raise DataError("small, large: prices must be positive")
     if as_of is not None:
-        as_of = _timestamp(as_of)
+        as_of = utc_day(as_of, "as_of")
         if as_of - both.index[-1] > pd.Timedelta(days=7):
             raise DataError(
                 f"as_of: {as_of:%Y-%m-%d} is after the prices {sn} and {gn} share end "
@@ -124,13 +325,6 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
     if len(both) < 2:
         raise DataError("small, large: fewer than two common dates with prices (up to as_of)")
     return both
-
-
-def _timestamp(date) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(date)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"as_of: expected a date, got {date!r} ({exc})") from None
 
 
 def outperformance_streaks(small, large) -> pd.DataFrame:
@@ -173,16 +367,17 @@ def outperformance_streaks(small, large) -> pd.DataFrame:
     return runs.reset_index(drop=True)
 
 
-def streak_record(small, large, as_of) -> ClaimResult:
+def streak_record(small, large, as_of=None) -> ClaimResult:
     """The outperformance streak running on ``as_of`` and the last one as long.
 
     Parameters
     ----------
     small, large : Series
         Daily closing prices.
-    as_of : date-like
-        Only prices up to this date are used. If ``small`` did not beat
-        ``large`` on that day, the streak is the one that ended last before it.
+    as_of : date-like, optional
+        Only prices up to this date are used; by default all of them (up
+        to the last date both have). If ``small`` did not beat ``large`` on
+        that day, the streak is the one that ended last before it.
 
     Returns
     -------
@@ -221,6 +416,7 @@ def streak_record(small, large, as_of) -> ClaimResult:
     window = both.loc[current["start"] - pd.Timedelta(days=40) : last_day]
     return ClaimResult(
         claim=f"Outperformance streak of {sn} over {gn}",
+        id="streak",
         value=float(current["length"]),
         unit="trading days",
         finding=finding,
@@ -229,12 +425,20 @@ def streak_record(small, large, as_of) -> ClaimResult:
     )
 
 
-def ytd_gap(small, large, as_of) -> ClaimResult:
+def ytd_gap(small, large, as_of=None) -> ClaimResult:
     """Year-to-date return of ``small`` minus that of ``large`` on ``as_of``.
 
     Year-to-date runs from the last close of the previous year to the last
     close on or before ``as_of``; returns are price returns of the series
     given (an ETF's dividends are in it only if its prices are adjusted).
+
+    Parameters
+    ----------
+    small, large : Series
+        Daily closing prices.
+    as_of : date-like, optional
+        Only prices up to this date are used; by default all of them (up
+        to the last date both have).
 
     Returns
     -------
@@ -267,6 +471,7 @@ def ytd_gap(small, large, as_of) -> ClaimResult:
         finding=finding,
         evidence={"base_date": base, "as_of": end, f"ytd_{sn}": float(ytd[sn]), f"ytd_{gn}": float(ytd[gn])},
         series=both.loc[base:],
+        id="ytd_gap",
     )
 
 
@@ -284,6 +489,21 @@ ARTICLE_CLAIMS = {
     "sectors_eps": "Tech is the worst sector year to date, materials and industrials lead; the Russell 2000"
     " expects 61% EPS growth.",
 }
+
+# Short names for headings and tables, keyed like ARTICLE_CLAIMS.
+_TITLES = {
+    "ytd_gap": "Year-to-date gap",
+    "streak": "Outperformance streak",
+    "january_effect": "January effect",
+    "january_signal": "January as a signal for the year",
+    "leadership_runs": "Length of leadership runs",
+    "sectors_eps": "Sectors and earnings",
+}
+
+
+def _article(key: str, **fields) -> ClaimResult:
+    """A ClaimResult for the article's claim ``key``: its words, id and title."""
+    return ClaimResult(claim=ARTICLE_CLAIMS[key], id=key, title=_TITLES[key], **fields)
 
 
 def _run_probability(n: int, length: int, p: float) -> float:
@@ -332,6 +552,7 @@ def _claim_ytd(both, sn, gn, as_of) -> ClaimResult:
     return replace(
         base,
         claim=ARTICLE_CLAIMS["ytd_gap"],
+        title=_TITLES["ytd_gap"],
         verdict=SUPPORTED if ok else NOT_SUPPORTED,
         finding=base.finding + f" The claim needs more than 5: {'met' if ok else 'not met'}.",
     )
@@ -366,7 +587,8 @@ def _claim_streak(both, sn, gn, as_of, n_boot, rng) -> ClaimResult:
         f" {ev['p_coin_flip']:.2f} for fair coin flips and {ev['p_bootstrap']:.2f} in a bootstrap of the daily"
         " relative returns: long, but not unusual by chance."
     )
-    return replace(record, claim=ARTICLE_CLAIMS["streak"], verdict=verdict, finding=finding, evidence=ev)
+    return replace(record, claim=ARTICLE_CLAIMS["streak"], title=_TITLES["streak"], verdict=verdict,
+                   finding=finding, evidence=ev)
 
 
 def _claim_january(both, sn, gn, n_boot, rng) -> ClaimResult:
@@ -403,9 +625,9 @@ def _claim_january(both, sn, gn, n_boot, rng) -> ClaimResult:
         if not ok
         else f"{sn} minus {gn} in January since 1997: {since.mean():+.2%} (interval {low:+.2%} to {high:+.2%})."
     )
-    series = pd.DataFrame({"small minus large, January": jan})
-    return ClaimResult(ARTICLE_CLAIMS["january_effect"], float(since.mean() * 100), "percentage points", finding,
-                       ev, series, SUPPORTED if ok else NOT_SUPPORTED)
+    series = pd.DataFrame({f"January return, {sn} minus {gn}": jan})
+    return _article("january_effect", value=float(since.mean() * 100), unit="percentage points", finding=finding,
+                    evidence=ev, series=series, verdict=SUPPORTED if ok else NOT_SUPPORTED, chart="bars")
 
 
 def _claim_january_signal(both, sn, gn) -> ClaimResult:
@@ -451,8 +673,10 @@ def _claim_january_signal(both, sn, gn) -> ClaimResult:
         f"January's sign matched the rest of the year in {hits} of {len(table)} years (Fisher p = {p:.3f}):"
         " it did signal, against the claim."
     )
-    return ClaimResult(ARTICLE_CLAIMS["january_signal"], hits / len(table), "hit rate", finding, ev, table,
-                       SUPPORTED if not reliable else NOT_SUPPORTED)
+    series = table.set_axis(pd.Index(["January", "February to December"],
+                                     name=f"{sn} minus {gn}: rest of the year against January"), axis=1)
+    return _article("january_signal", value=hits / len(table), unit="hit rate", finding=finding, evidence=ev,
+                    series=series, verdict=SUPPORTED if not reliable else NOT_SUPPORTED, chart="scatter")
 
 
 def _regime_runs(relative_12m: pd.Series, min_months: int) -> list[int]:
@@ -510,27 +734,27 @@ def _claim_leadership(both, sn, gn, n_sim, rng, min_months=6) -> ClaimResult:
         f" gives {ev['random_walk_mean_years']:.1f} years (90%: {ev['random_walk_90_low']:.1f}-"
         f"{ev['random_walk_90_high']:.1f}), so run lengths like these need no cycle to explain them."
     )
-    series = pd.DataFrame({f"{sn} minus {gn}, trailing 12 months": rel12})
-    return ClaimResult(ARTICLE_CLAIMS["leadership_runs"], mean_years, "years", finding, ev, series,
-                       SUPPORTED if ok else NOT_SUPPORTED)
+    series = pd.DataFrame({f"{sn} minus {gn}, trailing 12-month log return": rel12.dropna()})
+    return _article("leadership_runs", value=mean_years, unit="years", finding=finding, evidence=ev,
+                    series=series, verdict=SUPPORTED if ok else NOT_SUPPORTED, chart="line")
 
 
 def _claim_sectors() -> ClaimResult:
-    return ClaimResult(
-        ARTICLE_CLAIMS["sectors_eps"],
-        float("nan"),
-        "",
-        "Not checkable with the shipped data: they hold index and ETF prices, not sector returns or earnings"
+    return _article(
+        "sectors_eps",
+        value=float("nan"),
+        unit="",
+        finding="Not checkable with the shipped data: they hold index and ETF prices, not sector returns or earnings"
         " estimates. Sector ETF prices (e.g. XLK, XLB, XLI from yfinance) would check the first part; consensus"
         " EPS estimates for Russell 2000 members (FactSet, LSEG I/B/E/S) the second.",
-        {"data_needed": "sector ETF prices; analysts' EPS estimates"},
-        pd.DataFrame(),
-        NOT_CHECKABLE,
+        evidence={"data_needed": "sector ETF prices; analysts' EPS estimates"},
+        series=pd.DataFrame(),
+        verdict=NOT_CHECKABLE,
     )
 
 
 def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY", n_boot: int = 2000,
-                  seed: int = 0) -> tuple:
+                  seed: int = 0) -> Claims:
     """Check every checkable claim of the January 2026 small-cap article.
 
     Parameters
@@ -549,9 +773,10 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
 
     Returns
     -------
-    tuple of ClaimResult
-        One per entry of :data:`ARTICLE_CLAIMS`, each with ``verdict``
-        "supported", "not supported" or "not checkable".
+    Claims
+        One :class:`ClaimResult` per entry of :data:`ARTICLE_CLAIMS`, in
+        that order and indexed by its key (``claims["streak"]``), each with
+        ``verdict`` "supported", "not supported" or "not checkable".
 
     Raises
     ------
@@ -568,66 +793,140 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
         raise DataError(f"prices: expected Close prices of {small!r} and {large!r} in yfinance's layout") from None
     both = align({small: close[small], large: close[large]}, min_obs=500)
     rng = np.random.default_rng(seed)
-    history = both.loc[: _timestamp(as_of)]
-    return (
+    history = both.loc[: utc_day(as_of, "as_of")]
+    return Claims((
         _claim_ytd(both, small, large, as_of),
         _claim_streak(both, small, large, as_of, n_boot, rng),
         _claim_january(history, small, large, n_boot, rng),
         _claim_january_signal(history, small, large),
         _claim_leadership(history, small, large, min(n_boot, 1000), rng),
         _claim_sectors(),
-    )
+    ))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class ClaimsTable(ResultMixin):
-    """Several claims side by side: verdict, claim, the number, the finding."""
+class Claims(ResultMixin):
+    """Several checked claims, in order, indexable by their stable id.
+
+    Iterate over it for the :class:`ClaimResult` objects; ``claims["streak"]``
+    picks one by id and ``claims[0]`` by position.
+
+    Attributes
+    ----------
+    claims : tuple of ClaimResult
+
+    Examples
+    --------
+    >>> claims = check_article(n_boot=200)
+    >>> claims.ids
+    ('ytd_gap', 'streak', 'january_effect', 'january_signal', 'leadership_runs', 'sectors_eps')
+    >>> claims["streak"].value
+    11.0
+    >>> claims.to_frame()["verdict"].value_counts()["supported"]
+    np.int64(3)
+    """
 
     claims: tuple
 
+    def __post_init__(self):
+        object.__setattr__(self, "claims", tuple(self.claims))
+        bad = [c for c in self.claims if not isinstance(c, ClaimResult)]
+        if bad:
+            raise DataError(f"claims: expected ClaimResult objects, got {type(bad[0]).__name__}")
+        ids = [c.id for c in self.claims]
+        if "" in ids or len(set(ids)) != len(ids):
+            raise DataError(f"claims: every claim needs its own non-empty id, got {ids}")
+
     def _key_numbers(self) -> dict:
-        return {"claims": len(self.claims), "verdicts": tuple(c.verdict for c in self.claims)}
+        return {"ids": self.ids, "verdicts": tuple(c.verdict for c in self.claims)}
+
+    @property
+    def ids(self) -> tuple:
+        """The claims' ids, in order."""
+        return tuple(c.id for c in self.claims)
+
+    def __iter__(self):
+        return iter(self.claims)
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def __getitem__(self, key) -> ClaimResult:
+        if isinstance(key, str):
+            for c in self.claims:
+                if c.id == key:
+                    return c
+            raise KeyError(f"no claim with id {key!r}; ids: {list(self.ids)}")
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            return self.claims[key]
+        raise TypeError(f"claims are indexed by id (str) or position (int), got {type(key).__name__}")
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [{"verdict": c.verdict, "claim": c.claim, "value": c.value, "unit": c.unit, "finding": c.finding}
-             for c in self.claims]
+        """One row per claim, indexed by id: title, claim, verdict, value, unit, finding."""
+        frame = pd.DataFrame(
+            [{"id": c.id, "title": c.heading, "claim": c.claim, "verdict": c.verdict, "value": c.value,
+              "unit": c.unit, "finding": c.finding} for c in self.claims],
+            columns=["id", "title", "claim", "verdict", "value", "unit", "finding"],
         )
+        return frame.set_index("id")
 
     def summary(self) -> str:
         import textwrap
 
-        width = max(len(c.verdict) for c in self.claims)
+        width = max((len(c.verdict) for c in self.claims), default=0)
+        pad = " " * (width + 2)
         lines = []
         for c in self.claims:
-            pad = " " * (width + 2)
             lines.append(f"{c.verdict.upper():<{width}}  {c.claim}")
             lines.append(textwrap.fill(c.finding, 100, initial_indent=pad, subsequent_indent=pad))
         return "\n".join(lines)
 
-    def report_html(self) -> str:
-        """An HTML table: verdict, claim and finding."""
+    def report_html(self, figure=None) -> str:
+        """A verdict table linking to one section per claim (quote, finding, evidence, figure)."""
         import html
 
         rows = "".join(
-            f"<tr><td><span class='verdict {c.verdict.replace(' ', '-')}'>{html.escape(c.verdict)}</span></td>"
-            f"<td><b>{html.escape(c.claim)}</b><br>{html.escape(c.finding)}</td></tr>"
+            f"<tr><td>{_badge(c.verdict)}</td><td><a href='#claim-{c.id}'>{html.escape(c.heading)}</a></td>"
+            f"<td>{html.escape(_value_text(c))}</td></tr>"
             for c in self.claims
         )
-        return f"<table>{rows}</table>"
+        parts = ["<table class='claims'><thead><tr><th>Verdict</th><th>Claim</th><th>Number</th></tr></thead>"
+                 f"<tbody>{rows}</tbody></table>"]
+        for c in self.claims:
+            parts.append(f"<section id='claim-{c.id}'><h3>{html.escape(c.heading)}</h3>")
+            parts += [c.report_html(figure), "</section>"]
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.report_html()
 
     def plot(self, ax=None):
-        """The verdicts as a coloured table."""
-        fig, ax = new_axes(ax, figsize=(9, 0.5 + 0.45 * len(self.claims)))
-        colours = {SUPPORTED: "#55a868", NOT_SUPPORTED: "#c44e52", NOT_CHECKABLE: "#8c8c8c"}
-        for i, c in enumerate(reversed(self.claims)):
-            ax.text(0.0, i, c.verdict, color="white", fontsize=9, va="center",
-                    bbox={"facecolor": colours.get(c.verdict, "grey"), "edgecolor": "none", "pad": 3})
-            ax.text(0.17, i, _shorten(c.claim), fontsize=9, va="center")
-        ax.set_ylim(-0.6, len(self.claims) - 0.4)
-        ax.set_axis_off()
+        """Each claim's chart in its own panel (claims without data are left out)."""
+        drawable = [c for c in self.claims if not c.series.dropna(how="all").empty]
+        if not drawable:
+            raise DataError("claims: none of these claims has data to draw")
+        if ax is None:
+            ncols = 2 if len(drawable) > 1 else 1
+            nrows = -(-len(drawable) // ncols)
+            fig, axes = new_axes(None, nrows, ncols, figsize=(7 * ncols, 3.6 * nrows))
+            axes = np.atleast_1d(axes).ravel()
+            for extra in axes[len(drawable):]:
+                extra.set_axis_off()
+        else:
+            axes = np.atleast_1d(ax).ravel()
+            if len(axes) < len(drawable):
+                raise DataError(f"ax: expected {len(drawable)} axes, one per claim with data, got {len(axes)}")
+            fig = axes[0].figure
+        for c, a in zip(drawable, axes):
+            c.plot(ax=a)
+            a.set_title(f"{c.heading}: {a.get_title()}", fontsize=9)
+        fig.tight_layout()
         return fig
 
 
-def _shorten(text: str, width: int = 95) -> str:
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+def _value_text(c: ClaimResult) -> str:
+    if c.value is None or np.isnan(c.value):
+        return "n/a"
+    if c.unit == "hit rate":
+        return f"{c.value:.0%} hit rate"
+    return f"{c.value:.2f} {c.unit}" if c.unit != "trading days" else _days(c.value)

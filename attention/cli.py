@@ -17,6 +17,7 @@ from .errors import AttentionError, AttentionWarning
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .claims import Claims
     from .collectors import Politeness
 
 _EPILOG = """\
@@ -103,6 +104,7 @@ def _politeness(args: argparse.Namespace, default: Politeness | None = None) -> 
     """The source's default pacing with the --timeout/--retries given, or None when neither is."""
     import dataclasses
 
+    from .claims import Claims
     from .collectors import Politeness
 
     changes = {name: value for name, value in (("timeout", args.timeout), ("max_retries", args.retries))
@@ -378,15 +380,21 @@ def _write(frame: pd.DataFrame, path: str) -> None:
 
 
 def _claims(args: argparse.Namespace) -> int:
-    from .claims import ClaimsTable, check_article
+    from .claims import check_article
     from .datasets import load_prices
 
-    results = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
     if args.json:
-        print(json.dumps(json.loads(ClaimsTable(results).to_frame().to_json(orient="records")), indent=2))
+        print(json.dumps(_claim_records(claims), indent=2))
     else:
-        print(ClaimsTable(results).summary())
+        print(claims.summary())
     return 0
+
+
+def _claim_records(claims: Claims) -> list[dict[str, Any]]:
+    """One JSON object per claim, with its stable ``id``."""
+    records: list[dict[str, Any]] = json.loads(claims.to_frame().reset_index().to_json(orient="records"))
+    return records
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -403,7 +411,7 @@ def _run(args: argparse.Namespace) -> int:
         store.close()
     if args.json:
         print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
-                          "report": str(result.report)}, indent=2))
+                          "claims": _claim_records(result.claims), "report": str(result.report)}, indent=2))
     else:
         print(result.summary())
     return 0

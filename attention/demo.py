@@ -20,7 +20,7 @@ import pandas as pd
 
 from ._results import ResultMixin, fmt_p
 from .backtest import PREIS2013_PUBLISHED, BacktestResult, preis2013
-from .claims import ClaimsTable, check_article
+from .claims import Claims, check_article
 from .correlation import FeedbackLoopResult, feedback_loop
 from .correlation._screen import LoopScreen, bh_screen
 from .datasets import load_preis2013, load_prices
@@ -56,7 +56,8 @@ class DemoResult(ResultMixin):
 
     Attributes
     ----------
-    claims : tuple of ClaimResult
+    claims : Claims
+        The article's claims, by id.
     screen : LoopScreen
         The loop for every (term, ticker) pair, Benjamini-Hochberg corrected.
     loop : FeedbackLoopResult
@@ -66,7 +67,7 @@ class DemoResult(ResultMixin):
         Which quantities are proxies and what the data cannot show.
     """
 
-    claims: tuple
+    claims: Claims
     screen: LoopScreen
     loop: FeedbackLoopResult
     backtest: BacktestResult
@@ -78,8 +79,7 @@ class DemoResult(ResultMixin):
 
     def results(self) -> dict:
         """Title -> result, in reading order (what the report renders)."""
-        out = {"The article's claims": ClaimsTable(self.claims)}
-        out.update({c.claim: c for c in self.claims if not c.series.empty})
+        out = {"The article's claims": self.claims}
         out["Feedback loops screened across search terms"] = self.screen
         out[f"Feedback loop in full: {self.loop.names['attention']}, {self.loop.names['returns']}"] = self.loop
         out["Preis et al. (2013) replication"] = self.backtest
@@ -92,7 +92,7 @@ class DemoResult(ResultMixin):
         bt = self.backtest
         pub = PREIS2013_PUBLISHED
         lines = ["1. The January 2026 small-cap story, checked on prices", ""]
-        lines.append(ClaimsTable(self.claims).summary())
+        lines.append(self.claims.summary())
         lines += [
             "",
             "2. Does attention feed a loop with flows and returns? (weekly, 2004-2011)",
@@ -122,7 +122,7 @@ class DemoResult(ResultMixin):
         bt = self.backtest
         return {
             "claims": [
-                {"claim": c.claim, "verdict": c.verdict, "value": None if np.isnan(c.value) else c.value,
+                {"id": c.id, "claim": c.claim, "verdict": c.verdict, "value": None if np.isnan(c.value) else c.value,
                  "unit": c.unit, "finding": c.finding}
                 for c in self.claims
             ],

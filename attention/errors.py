@@ -19,6 +19,7 @@ so ``except attention.AttentionError`` catches all of them::
      +-- RoundingFloorWarning         Google's integer rounding swamps a term
      +-- TruncatedListingWarning      a source could not serve the whole range
      +-- DroppedItemsWarning          items read were dropped (no id, no time, wrong kind ...)
+     +-- GapWarning                   a return spans missing prices, or is missing because of them
 
 Errors of the collector family carry ``.source`` (e.g. ``"google_trends"``)
 and ``.url`` (scheme, host and path only: query strings may hold tokens), or
@@ -38,6 +39,7 @@ __all__ = [
     "ConnectionFailedError",
     "DataError",
     "DroppedItemsWarning",
+    "GapWarning",
     "MissingDependencyError",
     "NonStationaryWarning",
     "QueryTimeout",
@@ -237,3 +239,7 @@ class DroppedItemsWarning(AttentionWarning):
     >>> issubclass(DroppedItemsWarning, AttentionWarning)
     True
     """
+
+
+class GapWarning(AttentionWarning):
+    """Returns span missing prices (or are missing because of them); the message counts them."""

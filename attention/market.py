@@ -18,8 +18,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validate import align, as_frame, as_series, naive_utc, positive_int
-from .errors import AttentionWarning, CollectorError, DataError, MissingDependencyError
+from ._validate import align, as_datetime_index, as_frame, as_series, naive_utc, positive_int
+from .errors import AttentionWarning, CollectorError, DataError, GapWarning, MissingDependencyError
 from .themes import get_theme
 
 __all__ = [
@@ -53,15 +53,80 @@ def _positive(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame
 
 
-def log_returns(prices):
+# yfinance's fields with auto_adjust=False too; a frame with these as columns (or a column level) is a price table.
+_YFINANCE_FIELDS = (*PRICE_FIELDS, "Adj Close")
+_GAPS = ("span", "nan")
+
+
+def _closing_prices(prices):
+    """A yfinance-layout frame reduced to its closing prices: ``Adj Close`` if present, else ``Close``.
+
+    Anything else (a Series, a frame of prices by ticker) passes through.
+    """
+    if not isinstance(prices, pd.DataFrame):
+        return prices
+    columns = prices.columns
+    if isinstance(columns, pd.MultiIndex) and columns.nlevels == 2:
+        level = next((i for i in (0, 1) if set(columns.get_level_values(i)) & {"Close", "Adj Close"}), None)
+        if level is None:
+            return prices
+        field = "Adj Close" if "Adj Close" in columns.get_level_values(level) else "Close"
+        return prices.xs(field, axis=1, level=level)
+    if len(columns) and set(columns) <= set(_YFINANCE_FIELDS) and set(columns) & {"Close", "Adj Close"}:
+        return prices[["Adj Close" if "Adj Close" in columns else "Close"]]
+    return prices
+
+
+def _gap_returns(logs: pd.DataFrame) -> dict:
+    """Per column, the dates of returns whose previous price lies more than one row back."""
+    out = {}
+    for col in logs:
+        seen = np.flatnonzero(logs[col].notna().to_numpy())
+        jumps = seen[1:][np.diff(seen) > 1]
+        if len(jumps):
+            out[col] = logs.index[jumps]
+    return out
+
+
+def log_returns(prices, *, gaps: str = "span"):
     """Log returns ``ln p_t - ln p_{t-1}`` of a price Series or DataFrame.
 
-    Missing prices stay missing: the return across a gap is NaN, not zero.
+    Each column's returns are taken on its own observed prices, so rows
+    where one column has no price (a holiday on a business-day index, a day
+    one of two markets is closed) neither lose a return nor create one.
+
+    Parameters
+    ----------
+    prices : Series or DataFrame
+        Positive prices on a DatetimeIndex, one column per instrument, or a
+        whole frame in yfinance's layout (columns ``(field, ticker)`` as from
+        :func:`~attention.datasets.load_prices` or :func:`load_yfinance`, or
+        flat field columns for one ticker). Such a frame is reduced to its
+        closing prices first: ``Adj Close`` when it has that field (total
+        returns), else ``Close``; Open, High, Low and Volume are left out.
+    gaps : {"span", "nan"}, default "span"
+        What a return does when missing prices lie between two prices of a
+        column. ``"span"``: it is the return since the column's previous
+        price, dated on the later price (nothing is lost; weekly sums of the
+        returns telescope to the weekly change). ``"nan"``: it is missing.
+
+    Returns
+    -------
+    Series or DataFrame
+        NaN on rows without a price, and on each column's first price.
+
+    Warns
+    -----
+    AttentionWarning
+        :class:`~attention.errors.GapWarning` saying how many returns (per
+        column, and the first date) spanned missing prices, or with
+        ``gaps="nan"`` how many were left missing.
 
     Raises
     ------
     DataError
-        If prices are not numeric, not on a DatetimeIndex, or not positive.
+        If prices are not numeric, not on a DatetimeIndex, not positive, or
+        ``gaps`` is unknown.
 
     Examples
     --------
@@ -69,9 +134,35 @@ def log_returns(prices):
     >>> p = pd.Series([100.0, 110.0, 99.0], index=pd.date_range("2026-01-05", periods=3))
     >>> log_returns(p).round(4).tolist()
     [nan, 0.0953, -0.1054]
+
+    A holiday (NaN) on a business-day index: the next return spans it.
+
+    >>> p = pd.Series([100.0, None, 110.0], index=pd.bdate_range("2026-01-15", periods=3))
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     log_returns(p).round(4).tolist()
+    [nan, nan, 0.0953]
     """
-    frame = _positive(as_frame(prices, "prices"), "prices")
-    return _like(prices, np.log(frame).diff())
+    if gaps not in _GAPS:
+        raise DataError(f"gaps: expected one of {_GAPS}, got {gaps!r}")
+    frame = _positive(as_frame(_closing_prices(prices), "prices"), "prices")
+    logs = np.log(frame)
+    spanned = _gap_returns(logs)
+    if gaps == "span":
+        out = pd.DataFrame({col: logs[col].dropna().diff() for col in logs}, index=logs.index, columns=logs.columns)
+    else:
+        out = logs.diff()
+    if spanned:
+        n = sum(len(d) for d in spanned.values())
+        first = min(d[0] for d in spanned.values())
+        per_column = ", ".join(f"{col!r}: {len(d)}" for col, d in spanned.items())
+        what = ("span missing prices; each is the return since the column's previous price, dated on the later"
+                " price (gaps='nan' leaves them missing)" if gaps == "span" else
+                "follow missing prices and are left missing (gaps='span' takes each since the previous price)")
+        warnings.warn(f"prices: {n} returns {what}; per column {per_column}; the first on {first:%Y-%m-%d}",
+                      GapWarning, stacklevel=2)
+    return _like(prices, out)
 
 
 def relative_returns(small, large):
@@ -111,6 +202,13 @@ def to_google_weeks(data, how: str = "sum"):
     Series or DataFrame
         Indexed by the Sunday that starts each week. A week without any
         observation is NaN, never 0.
+
+    Notes
+    -----
+    The weekly sum of :func:`log_returns` is the week's log change
+    (last close of the week against the last close before it) because
+    those returns span missing days instead of dropping them; summing
+    returns that are NaN after a gap would lose those days' moves.
 
     Examples
     --------
@@ -265,6 +363,8 @@ def _trading_calendar(trading_days) -> pd.DatetimeIndex:
             "trading_days: expected a DatetimeIndex (or a frame indexed by one), "
             f"got {type(trading_days).__name__}"
         )
+    if isinstance(trading_days, pd.PeriodIndex):
+        trading_days = as_datetime_index(trading_days, "trading_days")
     try:
         days = pd.DatetimeIndex(trading_days)
     except (TypeError, ValueError) as exc:

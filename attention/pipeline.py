@@ -37,7 +37,8 @@ class PipelineResult(ResultMixin):
     screen : DataFrame
         One row per loop: ``p_loop``, ``p_bh`` (Benjamini-Hochberg across
         the loops), ``supported``, ``n``.
-    claims : tuple of ClaimResult
+    claims : Claims
+        The article's claims (empty when not checked).
     notes : tuple of str
     report : Path or None
     """
@@ -46,7 +47,7 @@ class PipelineResult(ResultMixin):
     weekly: pd.DataFrame
     loops: dict
     screen: pd.DataFrame
-    claims: tuple
+    claims: Claims
     notes: tuple
     report: Path | None = field(default=None)
 
@@ -102,7 +103,8 @@ class PipelineResult(ResultMixin):
         out = {"Attention by theme": self}
         for (theme, source), loop in self.loops.items():
             out[f"Feedback loop: {theme} ({source})"] = loop
-        out.update({c.claim: c for c in self.claims})
+        if self.claims:
+            out["The article's claims"] = self.claims
         return out
 
 
@@ -240,7 +242,7 @@ def run(
     CollectorError
         When a source fails; everything fetched before is in the store.
     """
-    from .claims import check_article
+    from .claims import Claims, check_article
     from .collectors import collect_google_trends, collect_reddit
     from .collectors.reddit import DEFAULT_SUBREDDITS
     from .correlation import feedback_loop
@@ -303,7 +305,7 @@ def run(
     notes.append("Returns are the theme ETF's weekly log return minus its benchmark's (e.g. IWM minus SPY).")
 
     # The article is about January 2026, which the shipped prices cover whatever prices the loops used.
-    claims = check_article(None, as_of) if check_claims else ()
+    claims = check_article(None, as_of) if check_claims else Claims(())
 
     result = PipelineResult(observations, weekly, loops, screen, claims, tuple(notes))
     if report is not None:

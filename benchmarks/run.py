@@ -105,7 +105,8 @@ def bench_demo():
     print(f"demo: {demo:.2f} s = {demo / one:.1f}x one 999-surrogate loop test ({one:.2f} s); it runs ten")
 
 
-OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",))
+OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",),
+          ("google_requests.py",))
 
 
 if __name__ == "__main__":

@@ -7,13 +7,41 @@ import numpy as np
 import pytest
 
 from attention import DataError
-from attention.claims import ARTICLE_CLAIMS, _run_probability, check_article
+from attention.claims import ARTICLE_CLAIMS, Claims, _run_probability, check_article
 from attention.cli import main
 
 
 @pytest.fixture(scope="module")
-def claims():
-    return {key: result for key, result in zip(ARTICLE_CLAIMS, check_article(n_boot=500))}
+def checked():
+    return check_article(n_boot=500)
+
+
+@pytest.fixture(scope="module")
+def claims(checked):
+    return {key: result for key, result in zip(ARTICLE_CLAIMS, checked)}
+
+
+def test_claims_collection(checked, close_figures):
+    import matplotlib.figure
+
+    assert isinstance(checked, Claims) and len(checked) == 6
+    assert checked.ids == tuple(ARTICLE_CLAIMS)
+    assert [c.id for c in checked] == list(ARTICLE_CLAIMS)
+    assert checked["streak"] is checked[1] and checked["streak"].value == 11
+    with pytest.raises(KeyError, match="no claim with id 'streek'; ids: \\['ytd_gap'"):
+        checked["streek"]
+    with pytest.raises(TypeError, match="indexed by id"):
+        checked[1.0]
+    frame = checked.to_frame()
+    assert list(frame.index) == list(ARTICLE_CLAIMS) and frame.loc["ytd_gap", "verdict"] == "supported"
+    assert frame.loc["january_effect", "title"] == "January effect"
+    text = checked.summary()
+    assert text.count("NOT SUPPORTED") == 2 and text.count("\n") >= 12
+    assert "href='#claim-streak'" in checked._repr_html_()
+    fig = checked.plot()
+    assert isinstance(fig, matplotlib.figure.Figure) and len([a for a in fig.axes if a.axison]) == 5
+    with pytest.raises(DataError, match="every claim needs its own non-empty id"):
+        Claims((checked[0], checked[0]))
 
 
 def test_every_claim_has_a_verdict(claims):
@@ -95,3 +123,4 @@ def test_cli_claims_table_and_json(capsys):
     assert main(["claims", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 6 and rows[5]["value"] is None
+    assert [r["id"] for r in rows] == list(ARTICLE_CLAIMS)

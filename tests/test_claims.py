@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,7 +178,7 @@ def test_claim_views(close, close_figures):
     r = streak_record(close["^RUT"], close["SPY"], AS_OF)
     text = r.summary()
     assert text.splitlines()[0] == "Outperformance streak of ^RUT over SPY"
-    assert "previous_start: 2008-05-20" in text
+    assert re.search(r"Last run as long began +2008-05-20", text)
     frame = r.to_frame()
     assert frame.loc[0, "value"] == 11.0 and frame.loc[0, "previous_length"] == 13
     assert "<table" in r._repr_html_()
@@ -212,3 +214,29 @@ def test_as_of_with_too_few_common_dates_is_a_data_error(tiny, check, overlap):
     large = large.iloc[3 - overlap :]  # shares `overlap` dates with small.iloc[:3]
     with pytest.raises(DataError, match="small, large"):
         check(small.iloc[:3], large, "2026-01-14")
+
+
+def test_as_of_defaults_to_the_last_common_date(close):
+    pair = close[["^RUT", "SPY"]].loc[:"2026-01-16"]
+    assert streak_record(pair["^RUT"], pair["SPY"]).value == 11
+    default = ytd_gap(pair["^RUT"], pair["SPY"])
+    assert default.value == ytd_gap(close["^RUT"], close["SPY"], "2026-01-16").value
+    assert default.evidence["as_of"] == pd.Timestamp("2026-01-16")
+
+
+def test_period_and_iso_string_indexes_are_dates(close):
+    pair = close[["^RUT", "SPY"]].dropna().loc["2025-12-01":"2026-01-16"]
+    expected = ytd_gap(pair["^RUT"], pair["SPY"]).value
+    as_periods = pair.to_period("D")
+    assert ytd_gap(as_periods["^RUT"], as_periods["SPY"]).value == expected
+    as_text = pair.set_axis(pair.index.strftime("%Y-%m-%d"))
+    assert ytd_gap(as_text["^RUT"], as_text["SPY"]).value == expected
+    with pytest.raises(DataError, match="^small: the index holds strings that are not ISO 8601 dates"):
+        ytd_gap(pair["^RUT"].set_axis(pair.index.strftime("%m/%d/%Y")), pair["SPY"])
+
+
+def test_claim_chart_kinds_are_checked(close):
+    r = ytd_gap(close["^RUT"], close["SPY"], AS_OF)
+    assert r.chart == "levels" and r.id == "ytd_gap"
+    with pytest.raises(DataError, match="^chart: expected one of \\('levels', 'bars', 'line', 'scatter'\\), got 'pie'"):
+        ClaimResult(r.claim, r.value, r.unit, r.finding, r.evidence, r.series, chart="pie")

@@ -150,3 +150,16 @@ def test_preis2013_returns_a_fresh_frame():
     a = load_preis2013()
     a.loc[a.index[0], "debt"] = -1.0
     assert load_preis2013().loc["2004-01-04", "debt"] == 0.21
+
+
+def test_load_prices_any_case_and_a_date_range():
+    frame = load_prices(["spy", "es=f", "SPY"], start="2026-01-12", end="2026-01-16")
+    assert list(frame["Close"].columns) == ["SPY", "ES=F"]
+    assert (frame.index[0], frame.index[-1], len(frame)) == (pd.Timestamp("2026-01-12"), pd.Timestamp("2026-01-16"), 5)
+    pd.testing.assert_frame_equal(frame, load_prices(["SPY", "ES=F"]).loc["2026-01-12":"2026-01-16"])
+    with pytest.raises(DataError, match="^start, end: start 2026-01-16 is after end 2026-01-12"):
+        load_prices("SPY", start="2026-01-16", end="2026-01-12")
+    with pytest.raises(DataError, match="^end: expected a date"):
+        load_prices("SPY", end="soon")
+    with pytest.raises(DataError, match="^tickers: unknown \\['AAPL'\\]"):
+        load_prices(["spy", "AAPL"])

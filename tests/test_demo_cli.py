@@ -17,7 +17,7 @@ def demo():
 
 
 def test_demo_article_checks_as_of_2026_01_16(demo):
-    gap, streak = demo.claims[:2]
+    gap, streak = demo.claims["ytd_gap"], demo.claims["streak"]
     assert [c.verdict for c in demo.claims].count("not checkable") == 1
     assert streak.value == 11
     assert streak.evidence["previous_length"] == 13
@@ -57,6 +57,7 @@ def test_demo_summary_has_three_sections_and_names_proxies(demo):
 def test_demo_to_dict_is_json(demo):
     payload = json.loads(json.dumps(demo.to_dict()))
     assert payload["claims"][1]["value"] == 11 and payload["claims"][5]["value"] is None
+    assert [c["id"] for c in payload["claims"]] == list(demo.claims.ids)
     assert len(payload["feedback_loop"]["screen"]) == 10
     assert payload["preis2013"]["published"]["strategy"] == 3.26
 

@@ -13,6 +13,7 @@ from attention import (
     AttentionWarning,
     CollectorError,
     DataError,
+    GapWarning,
     MissingDependencyError,
     Theme,
     abnormal_dollar_volume_proxy,
@@ -38,12 +39,70 @@ def _daily(values, start="2026-01-05", name=None):
 
 
 def test_log_returns_values_and_gaps():
-    r = log_returns(_daily([100.0, 110.0, np.nan, 99.0, 100.0], name="p"))
+    prices = _daily([100.0, 110.0, np.nan, 99.0, 100.0], name="p")
+    with pytest.warns(GapWarning, match="prices: 1 returns span missing prices.*'p': 1; the first on 2026-01-08"):
+        r = log_returns(prices)
     assert r.name == "p"
-    assert np.isnan(r.iloc[0])
+    assert np.isnan(r.iloc[0]) and np.isnan(r.iloc[2])  # no price, no return; never 0
     assert r.iloc[1] == pytest.approx(np.log(1.1))
-    assert np.isnan(r.iloc[2]) and np.isnan(r.iloc[3])  # across the gap: NaN, not 0
+    assert r.iloc[3] == pytest.approx(np.log(99 / 110))  # across the gap: since the previous price
     assert r.iloc[4] == pytest.approx(np.log(100 / 99))
+    with pytest.warns(GapWarning, match="1 returns follow missing prices and are left missing"):
+        lost = log_returns(prices, gaps="nan")
+    assert np.isnan(lost.iloc[3]) and lost.iloc[4] == pytest.approx(np.log(100 / 99))
+    with pytest.raises(DataError, match="^gaps: expected one of"):
+        log_returns(prices, gaps="fill")
+
+
+def _weekly_change(close: pd.Series) -> pd.Series:
+    """Independent of the library: the change of the log of each Google week's last close."""
+    last = np.log(close.dropna()).resample("W-SAT").last()
+    out = last.diff()
+    out.index = out.index - pd.Timedelta(days=6)  # pandas labels the Saturday that ends the week
+    return out
+
+
+def test_weekly_returns_on_a_business_day_index_with_holidays(iwm_spy):
+    close = iwm_spy["Close"]["SPY"].loc["2023-12-22":"2024-12-31"]
+    business = close.reindex(pd.bdate_range("2023-12-22", "2024-12-31"))  # holidays are NaN
+    assert business.isna().sum() == 11
+    with pytest.warns(GapWarning, match="11 returns span missing prices"):
+        weekly = to_google_weeks(log_returns(business)).loc["2023-12-31":]
+    expected = _weekly_change(close).reindex(weekly.index)
+    assert len(weekly) == 53
+    np.testing.assert_allclose(weekly.to_numpy(), expected.to_numpy(), rtol=0, atol=1e-12)
+    # Leaving the returns after holidays missing gets 10 of the 53 weeks wrong, by up to 2.08 points.
+    with pytest.warns(GapWarning):
+        lossy = to_google_weeks(log_returns(business, gaps="nan")).loc["2023-12-31":]
+    wrong = (lossy - expected).abs()
+    assert (wrong > 1e-12).sum() == 10 and wrong.max() == pytest.approx(0.0208, abs=0.0001)
+
+
+def test_weekly_returns_of_two_calendars_lose_no_week():
+    close = load_prices(["SPY", "ES=F"])["Close"].loc["2010":]
+    with pytest.warns(GapWarning, match="per column 'SPY': 5, 'ES=F': 2"):
+        weekly = to_google_weeks(log_returns(close))
+    for ticker in close:
+        expected = _weekly_change(close[ticker]).iloc[1:]
+        np.testing.assert_allclose(weekly[ticker].reindex(expected.index), expected, rtol=0, atol=1e-12)
+
+
+def test_log_returns_of_a_yfinance_frame_use_closing_prices(iwm_spy):
+    frame = iwm_spy.loc["2026-01-02":"2026-01-16"]
+    r = log_returns(frame)
+    assert list(r.columns) == ["IWM", "SPY"]
+    pd.testing.assert_frame_equal(r, np.log(frame["Close"]).diff(), check_names=False)
+    # yfinance without auto_adjust adds Adj Close: that one is the total return.
+    adj = pd.concat({"Adj Close": frame["Close"] * 0.99 ** np.arange(len(frame))[:, None], **{
+        f: frame[f] for f in ("Close", "High", "Low", "Open", "Volume")}}, axis=1)
+    assert log_returns(adj)["SPY"].iloc[1] == pytest.approx(np.log(frame["Close"]["SPY"].pct_change().iloc[1] + 1)
+                                                            + np.log(0.99))
+    # (ticker, field) columns, as with group_by="ticker", and one ticker's flat columns.
+    by_ticker = frame.swaplevel(axis=1)
+    pd.testing.assert_frame_equal(log_returns(by_ticker), r)
+    flat = frame.xs("SPY", axis=1, level=1)
+    assert list(log_returns(flat).columns) == ["Close"]
+    np.testing.assert_allclose(log_returns(flat)["Close"], r["SPY"])
 
 
 def test_log_returns_of_a_frame_on_real_prices(iwm_spy):
@@ -587,3 +646,21 @@ def test_misaligned_inputs_name_both_arguments():
         etf_flows(daily, GOOD)
     with pytest.raises(DataError, match="close, volume: only 0 dates have every series present"):
         abnormal_dollar_volume_proxy(daily, GOOD)
+
+
+def test_weekly_periods_and_iso_dates_are_read_as_dates():
+    weeks = pd.Series([1.0, 2.0, 4.0], index=pd.period_range("2026-01-04", periods=3, freq="W-SAT"))
+    out = to_google_weeks(weeks)
+    assert list(out.index.strftime("%Y-%m-%d")) == ["2026-01-04", "2026-01-11", "2026-01-18"]  # Sundays
+    text = pd.Series([100.0, 110.0], index=["2026-01-05", "2026-01-06"])
+    assert log_returns(text).index[1] == pd.Timestamp("2026-01-06")
+    with pytest.raises(DataError, match="^prices: expected a DatetimeIndex \\(or a PeriodIndex, or ISO date strings\\)"):
+        log_returns(pd.Series([1.0, 2.0], index=[1, 2]))
+
+
+def test_a_period_calendar_is_its_days():
+    mentions = _daily([1.0, 2.0, 4.0, 8.0], start="2026-01-09")  # Fri, Sat, Sun, Mon
+    days = pd.period_range("2026-01-09", "2026-01-13", freq="D")[[0, 3, 4]]  # Fri, Mon, Tue
+    out = align_to_trading_days(mentions, days)
+    assert list(out.index.strftime("%Y-%m-%d")) == ["2026-01-09", "2026-01-12", "2026-01-13"]
+    np.testing.assert_array_equal(out.to_numpy(), [1.0, 14.0, np.nan])

@@ -13,7 +13,7 @@ import pytest
 
 import attention
 from attention._results import ResultMixin, jsonable, stationarity_caution, values_equal
-from attention.claims import ClaimsTable
+from attention.claims import Claims
 from attention.correlation._screen import LoopScreen, bh_screen
 from attention.errors import NonStationaryWarning
 
@@ -119,11 +119,13 @@ def test_to_json_is_strict_json_with_every_compared_field(kind):
 
 def test_claims_protocol(claims):
     for claim in claims:
-        assert "\n" not in repr(claim) and repr(claim).startswith("ClaimResult(claim=")
-        json.loads(claim.to_json())
-    table = ClaimsTable(tuple(claims))
-    assert table == ClaimsTable(tuple(claims))
-    assert repr(table).startswith("ClaimsTable(claims=")
+        assert "\n" not in repr(claim) and repr(claim).startswith(f"ClaimResult(id={claim.id!r}, claim=")
+        assert json.loads(claim.to_json())["id"] == claim.id
+    table = Claims(tuple(claims))
+    assert table == Claims(tuple(claims))
+    assert repr(table).startswith("Claims(ids=('ytd_gap', 'streak', ")
+    data = json.loads(table.to_json())
+    assert [c["id"] for c in data["claims"]] == list(table.ids)
 
 
 def test_the_loop_json_keeps_its_numbers():
@@ -167,7 +169,7 @@ def test_every_public_result_class_uses_the_protocol():
 
     results = ResultMixin.__subclasses__()
     names = {c.__name__ for c in results}
-    assert {"FeedbackLoopResult", "VarResult", "ClaimsTable", "LoopScreen", "DemoResult", "PipelineResult"} <= names
+    assert {"FeedbackLoopResult", "VarResult", "Claims", "LoopScreen", "DemoResult", "PipelineResult"} <= names
     assert len(results) >= 14
     for cls in results:
         params = cls.__dataclass_params__

@@ -177,18 +177,24 @@ def _day(value: object, name: str) -> pd.Timestamp:
 # ---------------------------------------------------------------- answers
 
 
-def _done(operation: object, what: str) -> dict[str, Any]:
-    """The ``response`` of a finished operation; the operation's own error mapped into the tree."""
-    if isinstance(operation, str):
-        text = operation
+def _operation(answer: object, what: str) -> dict[str, Any]:
+    """An operation as a dict: decoded from JSON text if need be; UpstreamFormatError if it is not one."""
+    if isinstance(answer, str):
+        text = answer
         try:
-            operation = json.loads(text)
+            answer = json.loads(text)
         except ValueError as exc:
             raise UpstreamFormatError(f"Google Trends API {what}: expected JSON, got {text[:80]!r}",
                                       source=SOURCE) from exc
-    if not isinstance(operation, dict):
-        raise UpstreamFormatError(f"Google Trends API {what}: expected an operation, got {type(operation).__name__}",
+    if not isinstance(answer, dict):
+        raise UpstreamFormatError(f"Google Trends API {what}: expected an operation, got {type(answer).__name__}",
                                   source=SOURCE)
+    return answer
+
+
+def _done(answer: object, what: str) -> dict[str, Any]:
+    """The ``response`` of a finished operation; the operation's own error mapped into the tree."""
+    operation = _operation(answer, what)
     error = operation.get("error")
     if error is not None:
         code: Any = error.get("code") if isinstance(error, dict) else None
@@ -391,7 +397,7 @@ class OfficialTrends:
 
     def run(self, method: str, body: dict[str, Any]) -> str:
         """The text of the finished operation for ``method`` (``fetchTimeSeries`` or ``fetchGeoBreakdown``)."""
-        operation = self._json(self.http.request("post", f"{OFFICIAL_URL}:{method}", json=body,
+        operation = _operation(self.http.request("post", f"{OFFICIAL_URL}:{method}", json=body,
                                                  params=self._params).text, method)
         waited, pause = 0.0, 1.0
         while operation.get("done") is not True:
@@ -406,20 +412,8 @@ class OfficialTrends:
             pause = min(pause * 2, POLL_MAX_PAUSE)
             path = name if name.startswith("operations/") else f"operations/{name}"
             text = self.http.request("get", f"{OFFICIAL_URL}/{path}", params=self._params).text
-            operation = self._json(text, method)
+            operation = _operation(text, method)
         return json.dumps(operation)
-
-    @staticmethod
-    def _json(text: str, method: str) -> dict[str, Any]:
-        try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise UpstreamFormatError(f"Google Trends API {method}: expected JSON, got {text[:80]!r}",
-                                      source=SOURCE) from exc
-        if not isinstance(value, dict):
-            raise UpstreamFormatError(f"Google Trends API {method}: expected an operation, got {text[:80]!r}",
-                                      source=SOURCE)
-        return value
 
 
 def _store_key(method: str, body: dict[str, Any]) -> str:
@@ -545,7 +539,7 @@ def collect_official_regions(
     >>> api = FakeTrendsApi(regions={"US-TX": 2.0, "US-VT": 0.5})
     >>> end = pd.Timestamp.now(tz="UTC").normalize() - pd.Timedelta(days=10)
     >>> collect_official_regions("small cap stocks", end - pd.Timedelta(days=90), end, session=api,
-    ...                          politeness=Politeness(pace=0))[["region", "scaled_search_interest"]]
+    ...                          politeness=Politeness(pace=0, sleep=lambda s: None))[["region", "scaled_search_interest"]]
       region  scaled_search_interest
     0  US-TX                   100.0
     1  US-VT                    25.0

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._validate import utc_day
 from ..errors import DataError
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _prices_long() -> pd.DataFrame:
         return pd.read_csv(fh, compression="gzip", parse_dates=["Date"])
 
 
-def load_prices(tickers=None) -> pd.DataFrame:
+def load_prices(tickers=None, start=None, end=None) -> pd.DataFrame:
     """Daily prices in yfinance's layout.
 
     The frame has a DatetimeIndex named ``Date`` and columns
@@ -61,7 +62,11 @@ def load_prices(tickers=None) -> pd.DataFrame:
     Parameters
     ----------
     tickers : str or list of str, optional
-        Any of :data:`PRICE_TICKERS`; all by default.
+        Any of :data:`PRICE_TICKERS`, in any case (``"spy"`` is SPY); all by
+        default. Columns carry the tickers as spelled in
+        :data:`PRICE_TICKERS`, in the order asked for.
+    start, end : date-like, optional
+        First and last date to keep, both included (as ``frame.loc[start:end]``).
 
     Returns
     -------
@@ -70,7 +75,8 @@ def load_prices(tickers=None) -> pd.DataFrame:
     Raises
     ------
     DataError
-        If a ticker is not shipped.
+        If a ticker is not shipped, or ``start``/``end`` are not dates or
+        ``start`` is after ``end``.
 
     Notes
     -----
@@ -93,19 +99,27 @@ def load_prices(tickers=None) -> pd.DataFrame:
     >>> close = load_prices(["IWM", "SPY"])["Close"]
     >>> float(round(close.loc["2026-01-16", "IWM"], 2))
     265.76
+    >>> load_prices("es=f", start="2026-01-12", end="2026-01-16")["Close"].columns.tolist()
+    ['ES=F']
     """
     if tickers is None:
         wanted = list(PRICE_TICKERS)
     else:
-        wanted = [tickers] if isinstance(tickers, str) else list(tickers)
-        unknown = [t for t in wanted if t not in PRICE_TICKERS]
-        if unknown or not wanted:
-            raise DataError(f"tickers: unknown {unknown or wanted}; expected any of {list(PRICE_TICKERS)}")
+        asked = [tickers] if isinstance(tickers, str) else list(tickers)
+        spelled = {t.upper(): t for t in PRICE_TICKERS}
+        unknown = [t for t in asked if not isinstance(t, str) or t.strip().upper() not in spelled]
+        if unknown or not asked:
+            raise DataError(f"tickers: unknown {unknown or asked}; expected any of {list(PRICE_TICKERS)}")
+        wanted = list(dict.fromkeys(spelled[t.strip().upper()] for t in asked))
+    first = utc_day(start, "start") if start is not None else None
+    last = utc_day(end, "end") if end is not None else None
+    if first is not None and last is not None and first > last:
+        raise DataError(f"start, end: start {first:%Y-%m-%d} is after end {last:%Y-%m-%d}")
     long = _prices_long()
     long = long[long["Ticker"].isin(wanted)]
     wide = long.pivot(index="Date", columns="Ticker", values=_FIELDS)
     wide = wide.reindex(columns=pd.MultiIndex.from_product([_FIELDS, wanted], names=["Price", "Ticker"]))
-    return wide.sort_index()
+    return wide.sort_index().loc[first:last]
 
 
 def load_preis2013() -> pd.DataFrame:
