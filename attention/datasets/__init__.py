@@ -11,12 +11,14 @@ notes, with commits and checks, are in ``attention/datasets/README.md``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._typing import DateLike
 from .._validate import utc_day
 from ..errors import DataError
 
@@ -50,7 +52,9 @@ def _prices_long() -> pd.DataFrame:
         return pd.read_csv(fh, compression="gzip", parse_dates=["Date"])
 
 
-def load_prices(tickers=None, start=None, end=None) -> pd.DataFrame:
+def load_prices(
+    tickers: str | Iterable[str] | None = None, start: DateLike | None = None, end: DateLike | None = None
+) -> pd.DataFrame:
     """Daily prices in yfinance's layout.
 
     The frame has a DatetimeIndex named ``Date`` and columns
