@@ -60,6 +60,13 @@ class BacktestResult(ResultMixin):
         Total return with the tie weeks long, out of the market (``"none"``)
         and short, everything else unchanged: how much the result hangs on
         a rule the paper does not state.
+
+    Examples
+    --------
+    >>> import attention
+    >>> attention.preis2013("debt", delta_t=3)  # doctest: +NORMALIZE_WHITESPACE
+    BacktestResult(term='debt', delta_t=3, total_return=3.142, buy_and_hold_return=0.1645, price_rule_return=0.3304,
+                   z_random=2.905, p_shift=0.00271, n_ties=12, arithmetic='exact')
     """
 
     term: str
@@ -300,6 +307,17 @@ def preis_strategy(
     DataError
         If inputs are empty, non-numeric or do not overlap enough, prices are
         not positive or never change, or ``search`` is not weekly.
+
+    Examples
+    --------
+    The paper's own data: weekly searches for "debt" and the DJIA's close on the first trading day of the next week.
+
+    >>> from attention.datasets import load_preis2013
+    >>> data = load_preis2013()
+    >>> djia = data.set_index("djia_date")["djia_close"]
+    >>> result = preis_strategy(data["debt"], djia, delta_t=3)
+    >>> f"{result.total_return:.0%} against {result.buy_and_hold_return:.0%} buy and hold"
+    '314% against 16% buy and hold'
     """
     delta_t = positive_int(delta_t, "delta_t")
     arithmetic = _check_arithmetic(arithmetic)

@@ -184,7 +184,7 @@ class FakeGoogleTrends:
     >>> import attention
     >>> fake = FakeGoogleTrends(latent_attention(["small caps"], seed=1))
     >>> frame = attention.collect_google_trends(["small caps"], start="2024-01-01", end="2024-06-30",
-    ...                                         session=fake, progress=False)
+    ...                                         session=fake, politeness=attention.Politeness(pace=0))
     >>> daily = frame[frame["metric"] == "search_interest"]
     >>> len(daily), float(daily["value"].max()), fake.data_calls
     (182, 100.0, 2)

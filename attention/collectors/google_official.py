@@ -467,7 +467,7 @@ def collect_official(
     >>> from attention.testing import FakeTrendsApi
     >>> end = pd.Timestamp.now(tz="UTC").normalize() - pd.Timedelta(days=10)
     >>> frame = collect_official({"small caps": "small cap stocks + russell 2000"}, end - pd.Timedelta(days=400),
-    ...                          end, session=FakeTrendsApi(), politeness=Politeness(pace=0))
+    ...                          end, session=FakeTrendsApi(), politeness=Politeness(pace=0, sleep=lambda s: None))
     >>> frame.attrs["google_trends"]["resolution"], sorted(frame["metric"].unique())
     ('weekly', ['scaled_search_interest', 'search_interest'])
     >>> float(frame.loc[frame["metric"] == "scaled_search_interest", "value"].max())

@@ -359,7 +359,7 @@ def collect_interest_by_region(
     >>> from attention.testing import FakeTrendsApi
     >>> api = FakeTrendsApi(regions={"US-TX": 2.0, "US-CA": 1.0}, today="2025-01-01")
     >>> frame = collect_interest_by_region(["small caps"], "2024-01-01", "2024-03-31", backend="official",
-    ...                                    session=api, politeness=Politeness(pace=0))
+    ...                                    session=api, politeness=Politeness(pace=0, sleep=lambda s: None))
     >>> frame.set_index("region")["scaled_search_interest"].to_dict()
     {'US-TX': 100.0, 'US-CA': 50.0}
     """

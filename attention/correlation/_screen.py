@@ -26,6 +26,22 @@ class LoopScreen(ResultMixin):
     ``table`` has one row per pair: each link's standardised effect size,
     ``n``, ``p_loop``, ``p_bh`` (Benjamini-Hochberg across the screen) and
     ``supported``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"returns -> attention": [0.31, 0.02], "attention -> flows": [0.25, -0.05], "flows -> returns": [0.2, 0.1],
+    ...      "n": [300, 300], "p_loop": [0.004, 0.41]},
+    ...     index=pd.MultiIndex.from_tuples([("stocks", "SPY"), ("debt", "SPY")], names=["term", "ticker"]))
+    >>> screen = LoopScreen(bh_screen(table))
+    >>> screen
+    LoopScreen(loops=2, supported=1)
+    >>> screen.to_frame()[["p_bh", "supported"]]  # doctest: +NORMALIZE_WHITESPACE
+                    p_bh  supported
+    term   ticker
+    stocks SPY     0.008       True
+    debt   SPY     0.410      False
     """
 
     table: pd.DataFrame

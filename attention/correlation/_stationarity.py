@@ -33,6 +33,20 @@ def stationarity(data, alpha: float = 0.05) -> pd.DataFrame:
     ------
     DataError
         If a series has fewer than 20 observations.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from attention.testing import planted_loop
+    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
+    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
+    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> stationarity(pd.DataFrame({"attention": attention, "level": attention.cumsum()}))["stationary"]
+    attention     True
+    level        False
+    Name: stationary, dtype: bool
     """
     from statsmodels.tools.sm_exceptions import InterpolationWarning
     from statsmodels.tsa.stattools import adfuller, kpss

@@ -122,6 +122,18 @@ class CrossCorrelationResult(ResultMixin):
         than the naive ``1/sqrt(n)`` the honest band is.
     stationarity : DataFrame
         ADF/KPSS on both input series.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from attention.testing import planted_loop
+    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
+    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
+    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> cross_correlation(attention, flows, max_lag=4)
+    CrossCorrelationResult(x='attention', y='flows', n=300, peak_lag=1, r=0.395, prewhitened=True)
     """
 
     x: str

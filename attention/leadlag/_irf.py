@@ -103,6 +103,21 @@ class ImpulseResponseResult(ResultMixin):
     resid_corr : DataFrame
         Correlations of the VAR residuals; the larger they are, the more
         the responses depend on the ordering.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from attention.testing import planted_loop
+    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
+    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
+    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> from attention import var_analysis
+    >>> var = var_analysis(data, max_lags=4)
+
+    >>> var.irf(periods=4, repl=50, seed=0)
+    ImpulseResponseResult(names=('attention', 'returns', 'flows'), orderings=2, periods=4, bands='bootstrap')
     """
 
     names: tuple

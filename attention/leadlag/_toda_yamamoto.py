@@ -46,6 +46,18 @@ class TodaYamamotoResult(ResultMixin):
         and the integration order ``d`` concluded (empty when ``d_max`` was given).
     lag_selection : DataFrame
         AIC/BIC/HQIC/FPE of the levels VAR by lag order.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from attention.testing import planted_loop
+    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
+    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
+    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> toda_yamamoto(attention.cumsum(), flows.cumsum(), d_max=1)  # levels that wander: no differencing needed
+    TodaYamamotoResult(cause='attention', effect='flows', p=2, d_max=1, wald=60.1, p_value=8.911e-14, n_obs=297)
     """
 
     cause: str

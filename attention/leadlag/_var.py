@@ -103,6 +103,21 @@ class VarResult(ResultMixin):
         The checked data the VAR was fitted to.
     fitted : statsmodels VARResults
         For anything this summary does not show.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from attention.testing import planted_loop
+    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
+    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
+    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> from attention import var_analysis
+    >>> var = var_analysis(data, max_lags=4)
+
+    >>> var
+    VarResult(names=('attention', 'returns', 'flows'), p=1, ic='bic', n_obs=299, stable=True)
     """
 
     names: tuple
@@ -329,6 +344,27 @@ def var_analysis(data, max_lags: int = 8, ic: str = "bic", trend: str = "c") -> 
     models and cross-spectral methods", Econometrica 37(3), 424-438.
     S. Holm (1979), "A simple sequentially rejective multiple test procedure",
     Scand. J. Statist. 6(2), 65-70.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from attention.testing import planted_loop
+    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
+    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
+    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> from attention import var_analysis
+    >>> var = var_analysis(data, max_lags=4)
+
+    >>> var.causality["p_holm"].lt(0.05)  # the three planted links, and only those
+    attention -> returns    False
+    attention -> flows       True
+    returns -> attention     True
+    returns -> flows        False
+    flows -> attention      False
+    flows -> returns         True
+    Name: p_holm, dtype: bool
     """
     from statsmodels.tsa.vector_ar.var_model import VAR
 
