@@ -242,4 +242,10 @@ class DroppedItemsWarning(AttentionWarning):
 
 
 class GapWarning(AttentionWarning):
-    """Returns span missing prices (or are missing because of them); the message counts them."""
+    """Returns span missing prices (or are missing because of them); the message counts them.
+
+    Examples
+    --------
+    >>> issubclass(GapWarning, AttentionWarning)
+    True
+    """

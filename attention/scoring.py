@@ -106,6 +106,17 @@ def log_change(data, periods: int = 1):
     """``ln x_t - ln x_{t-periods}``; zeros and gaps give NaN.
 
     The simplest stationary transform of a trending attention series.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2024-01-07", periods=4, freq="W-SUN")
+    >>> log_change(pd.Series([100.0, 110.0, 0.0, 121.0], weeks)).round(4)  # a zero has no logarithm: NaN
+    2024-01-07       NaN
+    2024-01-14    0.0953
+    2024-01-21       NaN
+    2024-01-28       NaN
+    Freq: W-SUN, dtype: float64
     """
     periods = positive_int(periods, "periods")
     return _apply(data, "data", lambda f: _log_positive(f).diff(periods))
@@ -424,6 +435,13 @@ def preis_delta(data, delta_t: int = 3):
     ------
     DataError
         If ``data`` is not numeric on a DatetimeIndex or ``delta_t`` < 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2024-01-07", periods=4, freq="W-SUN")
+    >>> preis_delta(pd.Series([10.0, 12.0, 14.0, 20.0], weeks), delta_t=3).tolist()  # 20 - mean(10, 12, 14)
+    [nan, nan, nan, 8.0]
     """
     delta_t = positive_int(delta_t, "delta_t")
     return _apply(data, "data", lambda f: f - f.shift(1).rolling(delta_t, min_periods=delta_t).mean())
