@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Literal, TypeVar, Union
 
 import pandas as pd
 
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from .themes import Theme
 
 __all__ = [
-    "DateLike", "GoogleBackend", "RedditBackend", "RedditKind", "RegionResolution", "SeriesOrFrame", "StrPath",
-    "ThemesArg",
+    "DateLike", "GoogleBackend", "RedditBackend", "RedditKind", "RegionResolution", "SeriesOrFrame",
+    "SeriesOrFrameT", "StrPath", "ThemesArg",
 ]
 
 #: A date as ``pd.Timestamp`` reads it: "2024-01-31", a date, a datetime or a Timestamp.
@@ -37,5 +37,7 @@ RedditBackend = Literal["arctic_shift", "praw"]
 RedditKind = Literal["post", "comment"]
 #: One series, or a wide frame with one column per series.
 SeriesOrFrame = Union[pd.Series, pd.DataFrame]
+#: The same kind out as in: a Series gives a Series, a DataFrame a DataFrame.
+SeriesOrFrameT = TypeVar("SeriesOrFrameT", pd.Series, pd.DataFrame)
 #: Themes as arguments take: a Theme, the name of a default theme, several of either, or None.
 ThemesArg = Union["Theme", str, Iterable[Union["Theme", str]], None]
