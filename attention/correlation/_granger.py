@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,8 +14,14 @@ from .._validate import align, as_series, positive_int
 from ._multitest import holm
 from ._stationarity import stationarity, warn_nonstationary
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def _granger_f(effect: np.ndarray, cause: np.ndarray, lag: int):
+
+def _granger_f(
+    effect: np.ndarray[Any, Any], cause: np.ndarray[Any, Any], lag: int
+) -> tuple[float, float, int, int, float]:
     """The ssr-based F test that ``cause``'s lags add nothing to ``effect``'s own."""
     from scipy import stats
 
@@ -76,7 +83,7 @@ class GrangerResult(ResultMixin):
         """The lag with the smallest p-value."""
         return int(self.table["p_value"].idxmin())
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         best = self.table.loc[self.best_lag]
         return {"cause": self.cause, "effect": self.effect, "best_lag": self.best_lag,
                 "F": best["F"], "p_holm": best["p_holm"], "n": int(best["n_obs"])}
@@ -105,7 +112,7 @@ class GrangerResult(ResultMixin):
         lines.append("Granger causality is predictive precedence, not proof of cause.")
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Bar chart of p-values by lag with the 5% line."""
         fig, ax = new_axes(ax, figsize=(6, 3.5))
         ax.bar(self.table.index, self.table["p_value"], color="#4c72b0", label="p")
@@ -116,7 +123,7 @@ class GrangerResult(ResultMixin):
         return fig
 
 
-def granger(cause, effect, max_lag: int = 4) -> GrangerResult:
+def granger(cause: pd.Series, effect: pd.Series, max_lag: int = 4) -> GrangerResult:
     """Granger-causality F-tests of ``cause`` -> ``effect`` for lags 1..max_lag.
 
     For each lag ``p`` the effect is regressed on a constant and its own

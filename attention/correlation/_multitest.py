@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 
-def benjamini_hochberg(pvalues) -> np.ndarray:
+def benjamini_hochberg(pvalues: Iterable[float] | np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Benjamini-Hochberg adjusted p-values: the false discovery rate when screening many tests.
 
     Use it when many terms (or tickers) are screened and a few discoveries are
@@ -26,7 +29,7 @@ def benjamini_hochberg(pvalues) -> np.ndarray:
     return out
 
 
-def holm(pvalues) -> np.ndarray:
+def holm(pvalues: Iterable[float] | np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Holm's step-down adjustment of a family of p-values.
 
     Controls the family-wise error rate under any dependence between tests.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,10 @@ from .._validate import checked_panel, positive_int
 from ..errors import DataError
 from ._loop import _LINKS, _loop_series
 from ._surrogates import _check_signs, _Effect, _link_stats, _make_plan
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -46,10 +51,10 @@ class RollingStabilityResult(ResultMixin):
     table: pd.DataFrame
     window: int
     step: int
-    names: dict = field(repr=False)
-    signs: tuple = (1, 1, 1)
+    names: dict[str, str] = field(repr=False)
+    signs: tuple[int, ...] = (1, 1, 1)
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         windows = int(self.table["end"].nunique()) if len(self.table) else 0
         return {"window": self.window, "step": self.step, "windows": windows}
 
@@ -82,7 +87,7 @@ class RollingStabilityResult(ResultMixin):
         ]
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Effect size of each link by window end, with a +-1.96 se band."""
         links = list(dict.fromkeys(self.table["link"]))
         fig, axes = new_axes(ax, len(links), 1, figsize=(8, 2.2 * len(links)))
@@ -102,15 +107,15 @@ class RollingStabilityResult(ResultMixin):
 
 
 def rolling_stability(
-    attention,
-    returns,
-    flows,
+    attention: pd.Series,
+    returns: pd.Series,
+    flows: pd.Series,
     *,
     window: int = 104,
     step: int = 13,
     lags: int | str = 2,
     max_lag: int = 8,
-    signs=(1, 1, 1),
+    signs: tuple[int, int, int] = (1, 1, 1),
 ) -> RollingStabilityResult:
     """The loop's link statistics over rolling windows, to see whether they are stable.
 

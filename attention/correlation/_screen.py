@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, fmt_p, new_axes
 from ._multitest import benjamini_hochberg
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def bh_screen(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -46,7 +51,7 @@ class LoopScreen(ResultMixin):
 
     table: pd.DataFrame
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"loops": len(self.table), "supported": int(self.table["supported"].sum())}
 
     def to_frame(self) -> pd.DataFrame:
@@ -70,7 +75,7 @@ class LoopScreen(ResultMixin):
         ]
         return "\n".join(rows)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Effect size of each link for every (term, ticker) pair."""
         fig, ax = new_axes(ax, figsize=(9, 3.8))
         links = ["returns -> attention", "attention -> flows", "flows -> returns"]

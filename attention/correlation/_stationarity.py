@@ -6,11 +6,12 @@ import warnings
 
 import pandas as pd
 
+from .._typing import SeriesOrFrame
 from .._validate import as_frame
 from ..errors import DataError, NonStationaryWarning
 
 
-def stationarity(data, alpha: float = 0.05) -> pd.DataFrame:
+def stationarity(data: SeriesOrFrame, alpha: float = 0.05) -> pd.DataFrame:
     """ADF and KPSS tests on each column, and whether both call it stationary.
 
     ADF's null is a unit root, KPSS's null is stationarity, so a series is
