@@ -56,8 +56,6 @@ PENDING = {
     "attention.collectors.stitching.benchmark_to_coarse",
     "attention.collectors.stitching.chain_windows",
     "attention.collectors.stitching.rescale_batches",
-    "attention.demo.DemoResult",
-    "attention.demo.run_demo",
     "attention.market.abnormal_dollar_volume_proxy",
     "attention.market.etf_flows",
     "attention.market.load_yfinance",
