@@ -59,6 +59,17 @@ class ClaimResult(ResultMixin):
         for annual data); ``"line"`` are returns drawn as they are; and
         ``"scatter"`` draws the second column against the first, one point
         per row. Returns are drawn in percent and never rebased.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["^RUT", "SPY"])["Close"]
+    >>> gap = ytd_gap(close["^RUT"], close["SPY"], as_of="2026-01-16")
+    >>> gap  # doctest: +NORMALIZE_WHITESPACE
+    ClaimResult(id='ytd_gap', claim='Year-to-date gap, ^RUT minus SPY', value=6.462, unit='percentage points',
+                verdict='')
+    >>> f"{gap.evidence['ytd_^RUT']:.1%} against {gap.evidence['ytd_SPY']:.1%}"
+    '7.9% against 1.4%'
     """
 
     claim: str
@@ -385,6 +396,17 @@ def streak_record(small, large, as_of=None) -> ClaimResult:
         ``value`` is the streak's length in trading days; ``evidence`` holds
         its start and end and the last earlier streak at least as long (or
         says none exists since the data begin).
+
+    Examples
+    --------
+    The Russell 2000 beat the S&P 500 ETF eleven sessions in a row into 16 January 2026; the last streak as
+    long ended in June 2008:
+
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["^RUT", "SPY"])["Close"]
+    >>> streak = streak_record(close["^RUT"], close["SPY"], as_of="2026-01-16")
+    >>> int(streak.value), f"{streak.evidence['previous_end']:%Y-%m-%d}", streak.evidence["previous_length"]
+    (11, '2008-06-06', 13)
     """
     both = _pair(small, large, as_of)
     sn, gn = both.columns
@@ -449,6 +471,13 @@ def ytd_gap(small, large, as_of=None) -> ClaimResult:
     ------
     DataError
         If there is no close in the previous year to start from.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["^RUT", "SPY"])["Close"]
+    >>> round(ytd_gap(close["^RUT"], close["SPY"], as_of="2026-01-16").value, 2)  # percentage points
+    6.46
     """
     both = _pair(small, large, as_of)
     sn, gn = both.columns

@@ -174,6 +174,17 @@ def relative_returns(small, large):
     ------
     DataError
         If the two share fewer than two dates.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["IWM", "SPY"], start="2026-01-02", end="2026-01-16")["Close"]
+    >>> relative_returns(close["IWM"], close["SPY"]).round(4).head(3)
+    Date
+    2026-01-05    0.0091
+    2026-01-06    0.0072
+    2026-01-07    0.0009
+    Name: IWM - SPY, dtype: float64
     """
     s = _positive(as_series(small, "small", min_obs=2).to_frame(), "small").iloc[:, 0]
     g = _positive(as_series(large, "large", min_obs=2).to_frame(), "large").iloc[:, 0]
@@ -335,6 +346,18 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
     ------
     DataError
         If the inputs are not numeric, not aligned, or shorter than ``window + 1``.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> spy = load_prices("SPY", start="2025-06-01", end="2026-01-16")
+    >>> proxy = abnormal_dollar_volume_proxy(spy[("Close", "SPY")], spy[("Volume", "SPY")], weekly=True)
+    >>> proxy.round(3).tail(3)
+    Date
+    2025-12-28   -0.136
+    2026-01-04   -0.056
+    2026-01-11    0.045
+    Freq: W-SUN, Name: SPY abnormal dollar volume (proxy), dtype: float64
     """
     window = positive_int(window, "window")
     c = as_series(close, "close")
@@ -626,6 +649,21 @@ def load_yfinance(tickers, start=None, end=None) -> pd.DataFrame:
     unofficial client and its output layout has changed between versions;
     both the current multi-level columns and the older flat single-ticker
     columns are handled.
+
+    Examples
+    --------
+    Downloading needs the network and ``pip install yfinance``; the frame has the layout of
+    :func:`~attention.datasets.load_prices`:
+
+    >>> prices = load_yfinance(["IWM", "SPY"], start="2026-01-02")  # doctest: +SKIP
+    >>> prices["Close"].columns.tolist()  # doctest: +SKIP
+    ['IWM', 'SPY']
+
+    Arguments are checked before anything is sent:
+
+    >>> load_yfinance([])
+    Traceback (most recent call last):
+    attention.errors.DataError: tickers: expected a ticker or a list of non-empty tickers, got []
     """
     wanted = _tickers_arg(tickers)
     try:

@@ -123,6 +123,14 @@ def get_theme(theme: str | Theme) -> Theme:
     ------
     DataError
         If ``theme`` names no default theme.
+
+    Examples
+    --------
+    >>> theme = get_theme("small-cap stocks")
+    >>> theme.ticker, theme.benchmark, theme.mentions("IWM ripping today")
+    ('IWM', 'SPY', True)
+    >>> get_theme(theme) is theme
+    True
     """
     if isinstance(theme, Theme):
         return theme

@@ -44,10 +44,7 @@ PUBLIC = _public_objects()
 
 # Public names without an example yet (strict xfail: remove a name once its example is written).
 PENDING = {
-    "attention.claims.ClaimResult",
     "attention.claims.check_article",
-    "attention.claims.streak_record",
-    "attention.claims.ytd_gap",
     "attention.collectors.archives.read_reddit_archives",
     "attention.collectors.archives.scan_archive",
     "attention.collectors.google_trends.collect_google_trends",
@@ -56,14 +53,10 @@ PENDING = {
     "attention.collectors.stitching.benchmark_to_coarse",
     "attention.collectors.stitching.chain_windows",
     "attention.collectors.stitching.rescale_batches",
-    "attention.market.abnormal_dollar_volume_proxy",
     "attention.market.etf_flows",
-    "attention.market.load_yfinance",
-    "attention.market.relative_returns",
     "attention.pipeline.PipelineResult",
     "attention.pipeline.run",
     "attention.themes.Theme",
-    "attention.themes.get_theme",
 }
 
 
