@@ -50,7 +50,7 @@ class ResultMixin:
     def _key_numbers(self) -> dict[str, Any]:
         """What ``repr`` shows: by default the scalar fields; results override it with their headline."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
+        for f in _fields(self):
             value = getattr(self, f.name)
             if isinstance(value, (str, bool, int, float, np.integer, np.floating)) or value is None:
                 out[f.name] = value
@@ -74,7 +74,7 @@ class ResultMixin:
         if type(other) is not type(self):
             return NotImplemented
         return all(
-            values_equal(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self) if f.compare
+            values_equal(getattr(self, f.name), getattr(other, f.name)) for f in _fields(self) if f.compare
         )
 
     # -- machines
@@ -85,7 +85,7 @@ class ResultMixin:
         Fields that hold fitted third-party objects or the input data are left out.
         """
         out: dict[str, Any] = {"type": type(self).__name__}
-        for f in dataclasses.fields(self):
+        for f in _fields(self):
             if f.compare:
                 out[f.name] = jsonable(getattr(self, f.name))
         return out
@@ -96,6 +96,11 @@ class ResultMixin:
         ``kwargs`` go to :func:`json.dumps` (e.g. ``indent=2``).
         """
         return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
+
+
+def _fields(result: ResultMixin) -> tuple[dataclasses.Field[Any], ...]:
+    """The dataclass fields of a result (every ResultMixin subclass is a dataclass)."""
+    return dataclasses.fields(result)
 
 
 def values_equal(a: Any, b: Any) -> bool:

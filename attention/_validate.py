@@ -16,6 +16,9 @@ import pandas as pd
 from ._typing import SeriesOrFrameT
 from .errors import DataError
 
+#: Largest magnitude accepted: sums of squares of a few thousand such values still fit in a float64.
+HUGE = 1e150
+
 
 def as_series(x: Any, name: str, *, min_obs: int = 1) -> pd.Series:
     """Return ``x`` as a float Series on a sorted, unique DatetimeIndex."""
@@ -44,6 +47,12 @@ def as_series(x: Any, name: str, *, min_obs: int = 1) -> pd.Series:
     except (TypeError, ValueError) as exc:
         raise DataError(f"{name}: expected numeric values ({exc})") from None
     values = values.replace([np.inf, -np.inf], np.nan).sort_index()
+    biggest = float(np.nanmax(np.abs(values.to_numpy()))) if values.notna().any() else 0.0
+    if biggest > HUGE:
+        raise DataError(
+            f"{name}: values as large as {biggest:.3g} overflow the statistics (their squares exceed the"
+            f" float range); rescale the series (e.g. divide by 1e6 or take logs) so values stay below {HUGE:.0e}"
+        )
     # yfinance columns are (field, ticker) tuples; the ticker is the useful label.
     label = x.name[-1] if isinstance(x.name, tuple) else x.name
     values.name = label if label is not None else name
@@ -139,6 +148,27 @@ def utc_day(value: object, name: str) -> pd.Timestamp:
     if ts is pd.NaT:
         raise DataError(f"{name}: expected a date, got {value!r}")
     return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
+
+
+def flag(value: object, name: str) -> bool:
+    """A True/False argument; strings such as ``"no"`` are refused rather than read as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise DataError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
+
+
+def random_generator(seed: Any, name: str = "seed") -> np.random.Generator:
+    """``np.random.default_rng(seed)``, with a DataError naming ``name`` for what numpy cannot seed from."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (bool, np.bool_, float, str, bytes)):
+        raise DataError(f"{name}: expected None, a non-negative integer or a numpy Generator, got {seed!r}")
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as exc:
+        raise DataError(
+            f"{name}: expected None, a non-negative integer or a numpy Generator, got {seed!r} ({exc})"
+        ) from None
 
 
 def positive_int(value: object, name: str, *, minimum: int = 1) -> int:

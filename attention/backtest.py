@@ -278,6 +278,8 @@ def preis2013(term: str = "debt", delta_t: int = 3, *, arithmetic: Arithmetic = 
     arithmetic = _check_arithmetic(arithmetic)
     data = load_preis2013()
     terms = [c for c in data.columns if c not in ("djia_date", "djia_close")]
+    if not isinstance(term, str):
+        raise DataError(f"term: expected the name of one of the 98 Preis et al. terms, got {type(term).__name__}")
     if term not in terms:
         raise DataError(f"term: {term!r} is not one of the 98 Preis et al. terms, e.g. {terms[:5]}")
     return _run(term, data[term], data["djia_close"], delta_t, arithmetic)

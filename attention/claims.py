@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
-from ._validate import align, as_series, utc_day
+from ._validate import align, as_series, positive_int, random_generator, utc_day
 from .errors import DataError
 
 __all__ = ["ARTICLE_CLAIMS", "CHARTS", "ClaimResult", "Claims", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
@@ -797,7 +797,7 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
         series is SPY, an ETF whose shipped prices include dividends until
         mid-2025; the S&P 500 index itself is not shipped past 2022.
     n_boot : int
-        Bootstrap and simulation draws.
+        Bootstrap and simulation draws, at least 100.
     seed : int
 
     Returns
@@ -810,8 +810,11 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     Raises
     ------
     DataError
-        If the tickers are missing from ``prices``.
+        If the tickers are missing from ``prices``, ``n_boot`` is below 100
+        or ``seed`` cannot seed a random generator.
     """
+    n_boot = positive_int(n_boot, "n_boot", minimum=100)
+    rng = random_generator(seed)
     if prices is None:
         from .datasets import load_prices
 
@@ -821,7 +824,6 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     except KeyError:
         raise DataError(f"prices: expected Close prices of {small!r} and {large!r} in yfinance's layout") from None
     both = align({small: close[small], large: close[large]}, min_obs=500)
-    rng = np.random.default_rng(seed)
     history = both.loc[: utc_day(as_of, "as_of")]
     return Claims((
         _claim_ytd(both, small, large, as_of),

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import AttentionError, AttentionWarning
+from .errors import AttentionError, AttentionWarning, DataError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,6 +49,9 @@ examples:
   attention collect reddit "small-cap stocks" --subreddits wallstreetbets smallstreetbets --start 2026-01-10
   attention collect reddit --backend praw --start 2026-01-14             needs praw credentials
   attention collect reddit --archives RS_2024-06.zst RC_2024-06.zst      monthly dump files
+  attention collect reddit "Magnificent Seven" --basket --start 2026-01-14  also count $AAPL ... $TSLA
+  attention collect reddit --archives s3://bucket/RC_2024-*.zst --scheduler tcp://10.0.0.5:8786 \
+      --checkpoint scan-2024                                             on a Dask cluster, resumable
 
 Credentials for --backend praw come from praw's environment variables (praw_client_id,
 praw_client_secret, praw_user_agent) or praw.ini; they are never printed or stored.
@@ -247,7 +251,14 @@ def _parser() -> argparse.ArgumentParser:
                         " StockMarket smallstreetbets)")
     reddit.add_argument("--backend", default="arctic_shift", choices=["arctic_shift", "praw"],
                         help="where to read (default: %(default)s); see --archives for dump files")
-    reddit.add_argument("--archives", nargs="+", metavar="FILE", help="read these .zst dump files instead")
+    reddit.add_argument("--archives", nargs="+", metavar="FILE",
+                        help="read these .zst dump files (paths or URLs: s3://, gs://, https://) instead")
+    reddit.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --archives: scan on the Dask cluster at this scheduler address")
+    reddit.add_argument("--checkpoint", metavar="FOLDER",
+                        help="with --archives: keep each file's result here; a rerun skips finished files")
+    reddit.add_argument("--basket", action="store_true", help="also count the member tickers of themes that have"
+                        " a basket ($AAPL, $NVDA... for the Magnificent Seven)")
     _add_network_options(reddit)
     _add_collect_outputs(reddit)
     return parser
@@ -265,11 +276,24 @@ def _collect_reddit(args: argparse.Namespace) -> int:
 
     subreddits = tuple(args.subreddits) if args.subreddits else DEFAULT_SUBREDDITS
     themes = args.themes or None
+    if args.basket:
+        from .themes import DEFAULT_THEMES, get_theme
+
+        themes = [get_theme(t, basket=bool(get_theme(t).basket)) for t in themes or DEFAULT_THEMES]
     progress = not args.no_progress and not args.json
+    if (args.scheduler or args.checkpoint) and not args.archives:
+        raise DataError("--scheduler and --checkpoint: only used with --archives")
     if args.archives:
-        frame = read_reddit_archives(args.archives, subreddits=subreddits, themes=themes, start=args.start,
-                                     end=args.end, progress=progress)
-        lines = [f"Reddit archives: {len(args.archives)} file(s) read"]
+        with _dask_client(args.scheduler) as client:
+            frame = read_reddit_archives(args.archives, subreddits=subreddits, themes=themes, start=args.start,
+                                         end=args.end, progress=progress, client=client,
+                                         checkpoint=args.checkpoint)
+        meta = frame.attrs["reddit"]
+        report = meta["accounting"]
+        dropped = ", ".join(f"{n} {reason}" for reason, n in report["dropped"].items() if n)
+        lines = [f"Reddit archives: {meta['files']} file(s), {meta['resumed']} from the checkpoint",
+                 f"lines: {report['read']} read, {report['kept']} kept" + (f"; dropped: {dropped}" if dropped else "")]
+        lines += [f"FAILED {name}: {message}" for name, message in meta["failed"].items()]
     else:
         store = None if args.no_store else Store(args.store)
         try:
@@ -295,6 +319,23 @@ def _collect_reddit(args: argparse.Namespace) -> int:
         lines.append(f"wrote {args.out}")
     _report(lines, frame, args.json)
     return 0
+
+
+@contextlib.contextmanager
+def _dask_client(address: str | None) -> Iterator[Any]:
+    """A Dask client connected to ``address``, or None without one."""
+    if not address:
+        yield None
+        return
+    from .collectors._archive_runs import distributed_module
+
+    distributed = distributed_module()
+    try:
+        client = distributed.Client(address, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise DataError(f"--scheduler: cannot connect to {address!r} ({exc})") from None
+    with client:
+        yield client
 
 
 def _report(lines: list[str], frame: pd.DataFrame, as_json: bool) -> None:
@@ -344,7 +385,8 @@ def _collect_trends(args: argparse.Namespace) -> int:
         + (f", partial points skipped: {meta['dropped_partial']}" if "dropped_partial" in meta else ""),
     ]
     if meta.get("anchor"):
-        lines.append(f"anchor: {meta['anchor']!r} across {len(meta['batches'])} batches")
+        anchors = meta["anchor"] if isinstance(meta["anchor"], list) else [meta["anchor"]]
+        lines.append(f"anchor(s): {', '.join(map(repr, anchors))} across {len(meta['batches'])} batches")
     if len(meta.get("windows", ())) > 1:
         lines.append(f"windows chained: {len(meta['windows'])}")
     if store is not None:

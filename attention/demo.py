@@ -117,8 +117,9 @@ class DemoResult(ResultMixin):
             f"{'attention strategy':<22}{bt.total_return:>+10.1%}{pub['strategy']:>+10.0%}",
             f"{'buy and hold':<22}{bt.buy_and_hold_return:>+10.1%}{pub['buy_and_hold']:>+10.0%}",
             f"{'same rule on prices':<22}{bt.price_rule_return:>+10.1%}{pub['price_rule']:>+10.0%}",
-            f"{bt.n_ties} weeks tie with their trailing mean and go long here; breaking the ties by the"
-            f" floating-point noise in the mean, as the paper's +326% does, gives {_noise_broken_ties(bt):+.1%}.",
+            f"{bt.n_ties} weeks tie with their trailing mean and go long here; the authors' arithmetic"
+            f" (preis2013(..., arithmetic='paper'): weeks summed in order, exact ties sat out) gives"
+            f" {preis2013(bt.term, bt.delta_t, arithmetic='paper').total_return:+.1%}.",
             f"Against every circular shift of its positions: p = {fmt_p(bt.p_shift)}; 'debt' is one of 98"
             " terms tried, so this p is not corrected for that search.",
             "",
@@ -158,12 +159,6 @@ class DemoResult(ResultMixin):
             },
             "notes": list(self.notes),
         }
-
-
-def _noise_broken_ties(bt: BacktestResult) -> float:
-    """The rule's return when ties are decided by the float sign of the signal."""
-    w = bt.weekly
-    return float(np.expm1((np.where(w["signal"] > 0, -1.0, 1.0) * w["market_log_return"]).sum()))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._validate import align, as_datetime_index, as_frame, as_series, naive_utc, positive_int
+from ._validate import align, as_datetime_index, as_frame, as_series, flag, naive_utc, positive_int
 from .errors import AttentionWarning, CollectorError, DataError, GapWarning, MissingDependencyError
 from .themes import get_theme
 
@@ -345,7 +345,8 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
     Raises
     ------
     DataError
-        If the inputs are not numeric, not aligned, or shorter than ``window + 1``.
+        If the inputs are not numeric, not aligned, or shorter than ``window + 1``,
+        a price is not positive or a volume is negative.
 
     Examples
     --------
@@ -360,8 +361,13 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
     Freq: W-SUN, Name: SPY abnormal dollar volume (proxy), dtype: float64
     """
     window = positive_int(window, "window")
+    weekly = flag(weekly, "weekly")
     c = as_series(close, "close")
     v = as_series(volume, "volume")
+    if (c <= 0).any():
+        raise DataError(f"close: prices must be positive (first bad value {c[c <= 0].iloc[0]:g} on {c[c <= 0].index[0]:%Y-%m-%d})")
+    if (v < 0).any():
+        raise DataError(f"volume: traded volume cannot be negative (first bad value {v[v < 0].iloc[0]:g} on {v[v < 0].index[0]:%Y-%m-%d})")
     both = align({"close": c, "volume": v}, min_obs=window + 1)
     dollars = both["close"] * both["volume"]
     if weekly:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ._typing import SeriesOrFrame, SeriesOrFrameT
-from ._validate import as_frame, naive_utc, positive_int
+from ._validate import as_frame, flag, naive_utc, positive_int
 from .errors import DataError
 
 __all__ = [
@@ -176,7 +176,10 @@ def _zscore_frame(f: pd.DataFrame, window: int, min_periods: int, robust: bool) 
         prior = f.shift(1).rolling(window, min_periods=min_periods)
         centre = prior.mean()
         spread = prior.std()
-    return (f - centre) / spread.where(spread > 0)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        z = (f - centre) / spread.where(spread > 0)
+    # A spread that is zero to floating point (a MAD of 1e-211 under a jump of 1) makes z overflow: no score.
+    return z.where(np.isfinite(z))
 
 
 def trailing_zscore(
@@ -218,7 +221,8 @@ def trailing_zscore(
     -------
     Series or DataFrame
         NaN where the current value is missing, the baseline has fewer than
-        ``min_periods`` values, or the baseline has zero spread (sd or MAD).
+        ``min_periods`` values, or the baseline has zero spread (sd or MAD),
+        or one so small against the jump that the score overflows.
 
     Raises
     ------
@@ -236,7 +240,8 @@ def trailing_zscore(
     [nan, nan, nan, nan, nan, -0.39]
     """
     window, min_periods = _window_args(window, min_periods)
-    return _apply(data, "data", lambda f: _zscore_frame(f, window, min_periods, bool(robust)))
+    robust = flag(robust, "robust")
+    return _apply(data, "data", lambda f: _zscore_frame(f, window, min_periods, robust))
 
 
 def abnormal_mentions(counts: SeriesOrFrameT, window: int = 8) -> SeriesOrFrameT:
@@ -409,6 +414,7 @@ def composite_index(
     series_in = [isinstance(s, pd.Series) for s in sources]
     if any(series_in) and not all(series_in):
         raise DataError("sources: expected all Series or all DataFrames, got a mix")
+    robust = flag(robust, "robust")
     frames = [naive_utc(as_frame(s, f"sources[{i}]")) for i, s in enumerate(sources)]
     if all(series_in):
         for f in frames:
@@ -420,7 +426,7 @@ def composite_index(
                 raise DataError(
                     f"sources[{i}]: expected the columns of sources[0] {columns}, got {list(f.columns)}"
                 )
-    z = [_zscore_frame(f, window, min_periods, bool(robust)) for f in frames]
+    z = [_zscore_frame(f, window, min_periods, robust) for f in frames]
     index = z[0].index
     for other in z[1:]:
         index = index.union(other.index)

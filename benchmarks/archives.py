@@ -22,7 +22,9 @@ The same file is read three ways in the same run:
   the finance sentiment of each mention and the daily aggregation.
 
 Throughput is MB/s of decompressed NDJSON on one core (every reader here
-runs in one process) and lines/s. Both readers must find the same comments.
+runs in one process) and lines/s; decompression and the two library readers
+take turns, best of five, so that a load drifting on a shared machine hits
+them alike. Both readers must find the same comments.
 Memory is tracemalloc's peak while scanning the file and one four times
 larger (C memory of the zstd decoder is not traced; see the module docs).
 """
@@ -32,7 +34,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import tempfile
 import time
 import tracemalloc
@@ -135,8 +136,7 @@ def naive(path: Path) -> set:
 
     vader = SentimentIntensityAnalyzer()
     wanted = {s.lower() for s in DEFAULT_SUBREDDITS}
-    patterns = [p for theme in DEFAULT_THEMES for p in theme.reddit_patterns]
-    aliases = [re.compile(rf"(?<!\w)(?:{p})(?!\w)", re.IGNORECASE) for p in patterns]
+    aliases = [theme.regex for theme in DEFAULT_THEMES]
     found = set()
     dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
     with open(path, "rb") as fh, dctx.stream_reader(fh) as reader:
@@ -168,6 +168,15 @@ def machine_parallelism() -> float:
     return serial / parallel
 
 
+def interleaved(fns: dict, repeat: int = 5) -> dict:
+    """Best time of each function over ``repeat`` rounds, the functions taking turns (fair under drifting load)."""
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            best[name] = min(best[name], timed(fn)[0])
+    return best
+
+
 def timed(fn, repeat=1):
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -195,10 +204,12 @@ def main():
               f"(written in {time.perf_counter() - started:.0f} s)")
 
         scan_archive(one, subreddits=DEFAULT_SUBREDDITS)  # warm up imports
-        t_floor, _ = timed(lambda: decompress_only(one), 3)
         t_naive, naive_ids = timed(lambda: naive(one))
-        t_scan, items = timed(lambda: scan_archive(one, subreddits=DEFAULT_SUBREDDITS), 3)
-        t_read, obs = timed(lambda: read_reddit_archives(one, workers=1), 2)
+        items = scan_archive(one, subreddits=DEFAULT_SUBREDDITS)
+        best = interleaved({"floor": lambda: decompress_only(one),
+                            "scan": lambda: scan_archive(one, subreddits=DEFAULT_SUBREDDITS),
+                            "read": lambda: read_reddit_archives(one, workers=1)})
+        t_floor, t_scan, t_read = best["floor"], best["scan"], best["read"]
         assert set(items["id"]) == naive_ids, "the readers disagree"
         print(f"both readers find the same {len(items):,} comments mentioning a theme\n")
         print(f"{'reader (one core)':<38}{'seconds':>9}{'MB/s':>9}{'lines/s':>12}{'vs naive':>10}")

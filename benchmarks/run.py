@@ -106,7 +106,7 @@ def bench_demo():
 
 
 OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",),
-          ("google_requests.py",))
+          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ dumps are: NDJSON, zstd with a 2 GiB window and no content size.
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import re
 import sys
@@ -386,7 +388,8 @@ def test_required_literals():
         return set(archives._Aliases.build(themes).keys) - set(archives._DISGUISE_KEYS)
 
     assert build(DEFAULT_THEMES) == {
-        b"small", b"russell", b"iwm", b"$rut", b"r2k", b"ai ", b"artificial intelligence stock", b"mag",
+        b"small", b"smid", b"stocks", b"russel", b"r2k", b"iwm", b"ijr", b"rut", b"rty", b"mag",
+        b"ai ", b"ai-", b"a.i", b"'ai'", b"intelligence",
     }  # "magnificent" is found wherever "mag" is: not searched for on its own
     energy = Theme("energy", reddit_patterns=[r"[Ee]nergy stocks?|\$XLE"])
     assert build([energy]) == {b"energy stock", b"$xle"}
@@ -423,3 +426,218 @@ def test_memory_stays_flat_as_the_file_grows(tmp_path):
     small, large = peak(5_000), peak(50_000)  # about 0.9 MB and 9 MB of NDJSON
     assert large < 2 * small, (small, large)
     assert large < 9e6 / 10
+
+
+# ---------------------------------------------------------------- every line accounted for
+
+
+def test_every_line_is_kept_or_counted(tmp_path):
+    lines = [dump_line(item) for item in COMMENTS] + [
+        b'{"id":"cut","created_utc":1717459200,"body":"small caps are\n',  # cut before its "subreddit" key
+        b'{"id":"bin","subreddit":"pics","created_utc":1717459200,"body":"caf\xe9"}\n',  # not UTF-8
+        b"\n",  # a blank line
+        dump_line(comment("old", "stocks", "x", DAY1 - 86400, "small caps")),
+        dump_line(comment("c1", "stocks", "alice", DAY1 + 40000, "IWM again")),  # an id seen before
+    ]
+    path = tmp_path / "RC_2024-06.zst"
+    path.write_bytes(zstandard.ZstdCompressor(compression_params=LONG_WINDOW).compress(b"".join(lines)))
+    for subreddits in (archives.DEFAULT_SUBREDDITS, None):
+        for size in (64, 2**20):
+            report = quietly(path, subreddits=subreddits, start="2024-06-03", chunk_size=size).attrs["reddit"]
+            lines_ = report["accounting"]
+            assert lines_["read"] == 13
+            assert lines_["kept"] + sum(lines_["dropped"].values()) == 13
+            dropped = lines_["dropped"]
+            # "bad" and "cut" are cut short, "bin" is not UTF-8: counted as malformed, however filtered
+            assert dropped["malformed"] == 3 and dropped["blank"] == 1 and dropped["duplicate"] == 1
+            assert dropped["outside the range"] == 1 and set(dropped) <= set(archives.DROP_REASONS)
+    report = read(path, workers=1).attrs["reddit"]["accounting"]
+    assert report["read"] == 13 and report["kept"] + sum(report["dropped"].values()) == 13
+
+
+def test_duplicates_across_files_are_counted(dumps, tmp_path):
+    overlap = write_zst(tmp_path / "RC_again.zst", COMMENTS[:4])
+    lines = read([*dumps, overlap], workers=1).attrs["reddit"]["accounting"]
+    assert lines["read"] == len(POSTS) + len(COMMENTS) + 4
+    assert lines["kept"] + sum(lines["dropped"].values()) == lines["read"]
+    assert lines["dropped"]["duplicate"] == 3  # c1, c2, c4 again (c3 is removed: no mention)
+
+
+# ---------------------------------------------------------------- URLs, checkpoints, Dask
+
+
+def wsb_comments(n_files, per_file=150):
+    """Comment dicts from real r/wallstreetbets comment texts: each file a day, its share of the 19 that
+    mention a theme among ``per_file`` that do not, in three subreddits (one unwanted)."""
+    import ast
+    from pathlib import Path
+
+    posts = pd.read_csv(Path(__file__).parent / "data" / "reddit" / "reddit_wsb_hot_2024-07_AnnaDS.csv.gz")
+    texts = [t for cell in posts["comments"].dropna() for t in ast.literal_eval(cell)]
+    hits = [t for t in texts if any(theme.mentions(t) for theme in DEFAULT_THEMES)]
+    others = [t for t in texts if t not in hits]
+    files = []
+    for f in range(n_files):
+        chunk = hits[f::n_files] + others[f * per_file : (f + 1) * per_file]
+        files.append([comment(f"w{f}_{i}", ["wallstreetbets", "stocks", "pics"][i % 7 // 3], f"user{i % 40}",
+                              DAY1 + f * 86400 + i * 60, text, score=i % 17 - 3) for i, text in enumerate(chunk)])
+    return files
+
+
+@pytest.fixture
+def wsb_dumps(tmp_path):
+    return [write_zst(tmp_path / f"RC_wsb_{i}.zst", items) for i, items in enumerate(wsb_comments(3))]
+
+
+def test_urls_are_read_through_fsspec(dumps, wsb_dumps):
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    urls = []
+    for path in [*dumps, *wsb_dumps]:
+        memory.pipe(f"/archives/{path.name}", path.read_bytes())
+        urls.append(f"memory://archives/{path.name}")
+    local = read([*dumps, *wsb_dumps], workers=1)
+    pd.testing.assert_frame_equal(read(urls, workers=1), local)
+    pd.testing.assert_frame_equal(read([f"file://{p}" for p in [*dumps, *wsb_dumps]], workers=1), local)
+    with pytest.raises(DataError, match="no such file"):
+        read(["memory://archives/RC_1999-01.zst"])
+    pd.testing.assert_frame_equal(read(["memory://archives/R[CS]_2024-*.zst"], workers=1),
+                                  read([u for u in urls if "wsb" not in u], workers=1))
+    pd.testing.assert_frame_equal(read([str(dumps[0].parent / "R?_2024-06.zst")], workers=1),
+                                  read(list(dumps), workers=1))
+    with pytest.raises(DataError, match="no file matches"):
+        read(["memory://archives/RC_1999-*.zst"])
+
+
+def test_checkpoint_resumes_without_rescanning(dumps, wsb_dumps, tmp_path, monkeypatch):
+    pytest.importorskip("pyarrow")
+    paths = [*dumps, *wsb_dumps]
+    fresh = read(paths, workers=1)
+
+    class Interrupted(Exception):
+        pass
+
+    real_scan, scanned = archives._scan, []
+
+    def scan_then_stop(source, *args):  # the job is stopped while it reads the third file
+        scanned.append(source)
+        if len(scanned) == 3:
+            raise Interrupted
+        return real_scan(source, *args)
+
+    folder = tmp_path / "checkpoint"
+    monkeypatch.setattr(archives, "_scan", scan_then_stop)
+    with pytest.raises(Interrupted):
+        read(paths, workers=1, checkpoint=folder)
+    saved = 2  # the files finished before the stop
+    assert len(list(folder.glob("*.parquet"))) == saved
+    scanned.clear()
+    monkeypatch.setattr(archives, "_scan", lambda source, *a: scanned.append(source) or real_scan(source, *a))
+    resumed = read(paths, workers=1, checkpoint=folder)
+    pd.testing.assert_frame_equal(resumed, fresh)
+    assert len(scanned) == len(paths) - saved and resumed.attrs["reddit"]["resumed"] == saved
+    assert resumed.attrs["reddit"]["accounting"] == fresh.attrs["reddit"]["accounting"]
+    scanned.clear()
+    again = read(paths, workers=1, checkpoint=folder)
+    pd.testing.assert_frame_equal(again, fresh)
+    assert scanned == []
+    changed = read(paths, workers=1, checkpoint=folder, start="2024-06-04")  # other options: scanned afresh
+    assert len(scanned) == len(paths) and not changed.equals(fresh)
+    scanned.clear()
+    for kept in folder.glob("*.parquet"):  # a damaged checkpoint file is scanned again, not trusted
+        kept.write_bytes(b"PAR1 not parquet")
+    pd.testing.assert_frame_equal(read(paths, workers=1, checkpoint=folder), fresh)
+    assert len(scanned) == len(paths)
+
+
+@pytest.fixture(scope="module")
+def threads_client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def test_cluster_equals_serial(dumps, wsb_dumps, threads_client):
+    pytest.importorskip("vaderSentiment")
+    paths = [*dumps, *wsb_dumps]
+    serial = read(paths, workers=1, scorer=None)
+    on_cluster = read(paths, client=threads_client, scorer=None)
+    pd.testing.assert_frame_equal(on_cluster, serial, check_exact=True)
+    assert on_cluster.attrs["reddit"] == serial.attrs["reddit"]
+    assert serial["value"][serial["metric"] == "mentions"].sum() > 20
+
+
+@pytest.mark.filterwarnings("ignore:skipped 1 malformed line")
+def test_collect_reddit_archive_backend_and_cli(dumps, threads_client, tmp_path, capsys):
+    from attention.cli import main
+    from attention.collectors import collect_reddit
+
+    obs = collect_reddit(backend="archive", archives=list(dumps), client=threads_client, scorer=StubScorer())
+    assert counts(obs) == EXPECTED
+    with pytest.raises(DataError, match="archives"):
+        collect_reddit(backend="archive")
+    with pytest.raises(DataError, match="client"):
+        collect_reddit(client=threads_client)
+    out = tmp_path / "obs.csv"
+    main(["collect", "reddit", "--archives", *map(str, dumps), "--scheduler", threads_client.scheduler.address,
+          "--out", str(out), "--no-progress"])
+    printed = capsys.readouterr().out
+    assert "2 file(s)" in printed and "1 malformed" in printed
+    assert len(pd.read_csv(out)) == len(obs)
+
+
+@pytest.mark.filterwarnings("ignore:skipped 1 malformed line")
+def test_a_corrupt_file_fails_alone(dumps, tmp_path, threads_client):
+    good = write_zst(tmp_path / "good.zst", POSTS * 50).read_bytes()
+    corrupt = tmp_path / "RS_corrupt.zst"
+    corrupt.write_bytes(good[:12] + bytes(len(good)))
+    with pytest.raises(DataError, match="corrupt"):
+        read([*dumps, corrupt], workers=1)
+    with pytest.warns(AttentionWarning, match="1 of 3 Reddit archive.*RS_corrupt.zst.*corrupt"):
+        obs = read_reddit_archives([*dumps, corrupt], client=threads_client, scorer=StubScorer())
+    assert counts(obs) == EXPECTED
+    assert list(obs.attrs["reddit"]["failed"]) == [str(corrupt)]
+    assert "corrupt zstd data" in obs.attrs["reddit"]["failed"][str(corrupt)]
+    with pytest.raises(DataError, match="every file failed.*corrupt"):
+        read_reddit_archives([corrupt], client=threads_client, scorer=StubScorer())
+
+
+def test_client_arguments(dumps, threads_client):
+    with pytest.raises(DataError, match="client"):
+        read(list(dumps), client="tcp://localhost:8786")
+    with pytest.raises(DataError, match="workers"):
+        read(list(dumps), client=threads_client, workers=2)
+
+
+class KillsItsWorkerOnce(Theme):
+    """A theme whose first look at a line, in any process, ends that process, as a lost machine would:
+    the worker dies while it is reading a file (the marker file says it happened)."""
+
+    def mentions(self, text):
+        import os
+
+        try:
+            with open(os.environ["ATTENTION_TEST_KILL_MARKER"], "x"):
+                pass
+        except FileExistsError:
+            return super().mentions(text)
+        os._exit(1)
+
+
+def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    paths = [*dumps, *wsb_dumps]
+    serial = read(paths, workers=1)
+    marker = tmp_path / "killed"
+    monkeypatch.setenv("ATTENTION_TEST_KILL_MARKER", str(marker))  # inherited by the worker processes
+    themes = [KillsItsWorkerOnce(**{f.name: getattr(t, f.name) for f in dataclasses.fields(t) if f.init})
+              for t in DEFAULT_THEMES]  # the same themes in every respect but the kill
+    # One worker process under a nanny: when it dies the nanny starts another, and the scheduler reruns the file.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  worker_class=distributed.Nanny) as cluster, distributed.Client(cluster) as client:
+        obs = read(paths, client=client, themes=themes)
+    assert marker.exists()  # a worker did die
+    pd.testing.assert_frame_equal(obs, serial, check_exact=True)
+    report = obs.attrs["reddit"]
+    assert report["failed"] == {} and report["accounting"] == serial.attrs["reddit"]["accounting"]

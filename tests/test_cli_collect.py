@@ -75,3 +75,11 @@ def test_collect_reddit_from_archive_files(tmp_path, capsys):
     assert "small-cap stocks: 1 mentions" in text and "Magnificent Seven: 1 mentions" in text  # r/pics is not read
     rows = out.read_text().splitlines()
     assert rows[0] == "date,source,term,metric,value,flags" and any(",sentiment," in r for r in rows)
+
+    # --basket: a post naming the Magnificent Seven only by tickers counts too.
+    with open(path, "ab") as fh, zstandard.ZstdCompressor(compression_params=params).stream_writer(fh) as w:
+        w.write((json.dumps({"id": "a4", "subreddit": "stocks", "author": "u4", "created_utc": day + 240,
+                             "score": 1, "title": "$MSFT $TSLA $GOOGL", "selftext": ""}) + "\n").encode())
+    args = ["collect", "reddit", "Magnificent Seven", "--archives", str(path), "--out", str(out), "--no-progress"]
+    assert main(args) == 0 and "Magnificent Seven: 1 mentions" in capsys.readouterr().out
+    assert main([*args, "--basket"]) == 0 and "Magnificent Seven: 2 mentions" in capsys.readouterr().out

@@ -45,18 +45,16 @@ PUBLIC = _public_objects()
 # Public names without an example yet (strict xfail: remove a name once its example is written).
 PENDING = {
     "attention.claims.check_article",
-    "attention.collectors.archives.read_reddit_archives",
-    "attention.collectors.archives.scan_archive",
     "attention.collectors.google_trends.collect_google_trends",
     "attention.collectors.google_trends.collect_related_queries",
     "attention.collectors.stitching.Scaled",
     "attention.collectors.stitching.benchmark_to_coarse",
     "attention.collectors.stitching.chain_windows",
     "attention.collectors.stitching.rescale_batches",
+    "attention.collectors.stitching.scale_levels",
     "attention.market.etf_flows",
     "attention.pipeline.PipelineResult",
     "attention.pipeline.run",
-    "attention.themes.Theme",
 }
 
 

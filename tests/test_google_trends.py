@@ -345,24 +345,41 @@ def twelve():
     return latent, wire, frame, caught
 
 
-def test_twelve_terms_go_in_requests_of_at_most_five_sharing_the_anchor(twelve):
+def test_twelve_terms_are_probed_then_chained_from_popular_to_rare(twelve):
     latent, wire, frame, _ = twelve
     meta = frame.attrs["google_trends"]
-    anchor = meta["anchor"]
-    assert anchor in TWELVE
     asked = wire.explored_terms()
-    assert len(asked) == 3 and all(len(terms) <= 5 for terms in asked)
-    assert all(anchor in terms for terms in asked)
-    assert sorted({t for terms in asked for t in terms}) == TWELVE
+    times = wire.explored_times()
+    assert all(len(terms) <= 5 for terms in asked)
     assert all(e["status"] == 200 for e in wire.log if e["call"] != COOKIE)
-    assert meta["batches"][0] == TWELVE[:5]
-    assert list(meta["batch_factors"].index) == [0, 1, 2]
+    # Probes first: the terms in sorted order, five, then four new beside a reference already seen.
+    probes = asked[:3]
+    assert probes[0] == TWELVE[:5] and probes[1][1:] == TWELVE[5:9] and probes[2][1:] == TWELVE[9:]
+    assert probes[1][0] in TWELVE[:5] and probes[2][0] in TWELVE[:9]
+    assert sorted(meta["probe"].index) == TWELVE
+    # Then batches of similar popularity, from the most popular down, each sharing one anchor with the one above.
+    batches = meta["batches"]
+    assert asked[3:] == batches and len(batches) == 4
+    assert all(t == "2024-01-01 2024-06-30" for t in times)
+    assert sorted({t for b in batches for t in b}) == TWELVE
+    assert meta["anchor"] == [b[0] for b in batches[1:]]
+    assert all(lower[0] in upper for upper, lower in zip(batches, batches[1:]))
+    truth = latent.loc["2024-01-01":"2024-06-30"].mean()
+    assert truth.idxmax() in batches[0] and truth.idxmin() in batches[-1]
+    tops = [truth[list(b)].max() for b in batches]
+    assert tops == sorted(tops, reverse=True)
+    # Every anchor is the rarest of the batch above it and the busiest of its own.
+    for upper, lower in zip(batches, batches[1:]):
+        assert truth[lower[0]] == truth[list(upper)].min() == truth[list(lower)].max()
     factors = meta["batch_factors"]
+    assert list(factors.index) == [0, 1, 2, 3]
+    assert (factors["anchor_median"].iloc[1:] >= 10).all()  # every anchor well off the rounding floor
     assert (factors["factor_low"] <= factors["factor"]).all() and (factors["factor"] <= factors["factor_high"]).all()
     assert sorted(frame["term"].unique()) == TWELVE
-    # Terms that came in through the anchor say so; the first batch's do not.
-    assert all(_flags(frame, t).str.contains("anchored").all() for t in TWELVE[5:])
-    assert not any(_flags(frame, t).str.contains("anchored").any() for t in TWELVE[:5])
+    # Terms that came in through an anchor say so; the first batch's do not.
+    home = {t: b for b, terms in factors["terms"].items() for t in terms}
+    assert sorted(home) == TWELVE
+    assert all(_flags(frame, t).str.contains("anchored").all() == (home[t] > 0) for t in TWELVE)
 
 
 def test_twelve_terms_land_on_one_scale(twelve):
@@ -384,17 +401,35 @@ def test_twelve_terms_land_on_one_scale(twelve):
     assert worst < 0.05
 
 
-def test_twelve_terms_warn_about_the_terms_near_the_floor(twelve):
-    latent, _, _, caught = twelve
-    floor = [w for w in caught if issubclass(w.category, RoundingFloorWarning)]
-    assert len(floor) == 1
-    relative = 100 * latent.mean() / latent.mean().max()
-    message = str(floor[0].message)
-    for term in TWELVE:
-        if relative[term] < 2:  # about 1% of the busiest term
-            assert repr(term) in message
-        if relative[term] > 20:
-            assert repr(term) not in message
+def test_twelve_terms_are_each_measured_off_the_rounding_floor(twelve):
+    # A term at 1% of the busiest used to be read beside it, as 0s and 1s, and warned about;
+    # grouped with terms of its own popularity it is read at 10 or more, so there is nothing to warn about.
+    latent, wire, frame, caught = twelve
+    assert not [w for w in caught if issubclass(w.category, RoundingFloorWarning)]
+    truth = latent.loc["2024-01-01":"2024-06-30"].mean()
+    relative = 100 * truth / truth.max()
+    rare = [t for t in TWELVE if relative[t] < 2]
+    assert len(rare) == 2
+    levels = frame.attrs["google_trends"]["levels"]
+    reference = levels.index[levels["reference"]][0]
+    for term in rare:
+        expected = levels.at[reference, "level"] * truth[term] / truth[reference]
+        assert levels.at[term, "level_low"] <= expected <= levels.at[term, "level_high"]
+        assert levels.at[term, "level_high"] / levels.at[term, "level_low"] < 1.1  # and precisely
+
+
+def test_a_term_far_rarer_than_all_others_is_still_warned_about(polite):
+    days = pd.date_range("2024-01-01", "2024-03-31", tz="UTC")
+    wave = 1 + 0.2 * np.sin(np.arange(len(days)) / 5)
+    names = ["a", "b", "c", "d", "e", "f"]
+    latent = pd.DataFrame({n: 1000 * (1 + i / 10) * wave for i, n in enumerate(names[:5])}, index=days)
+    latent["f"] = 0.5 * wave  # 2,000 times rarer than the rarest of the rest: no anchor can bridge that
+    with pytest.warns(RoundingFloorWarning, match="'f' \\(median 0\\)"):
+        frame = collect_google_trends(names, "2024-01-01", "2024-03-31", session=FakeGoogleTrends(latent, seed=2),
+                                      politeness=polite)
+    meta = frame.attrs["google_trends"]
+    assert meta["batches"][-1][-1] == "f" and len(meta["batches"]) == 2
+    assert meta["probe"]["f"] < meta["probe"][["a", "b", "c", "d", "e"]].min() / 100
 
 
 def test_bounds_enclose_the_value_everywhere(twelve, long_daily, benchmarked):
@@ -603,7 +638,7 @@ def test_after_a_429_the_wait_is_honoured_and_the_cookie_renewed():
     assert wire.calls.count(COOKIE) >= 2  # a fresh session after the 429 ...
     assert COOKIE in wire.calls[refused + 1 :]  # ... is fetched after it
     assert sorted(frame["term"].unique()) == TWELVE
-    assert frame.attrs["google_trends"]["fetched"] == 3
+    assert frame.attrs["google_trends"]["fetched"] == 7  # 3 probes, then 4 batches
 
 
 def test_the_request_after_a_429_starts_a_fresh_session():
@@ -684,7 +719,7 @@ def test_an_interrupted_run_resumes_without_asking_twice(tmp_path, slept):
     latent = latent_attention(seven, "2024-01-01", "2024-10-31", seed=8)
     path = tmp_path / "trends.sqlite"
     args = dict(terms=seven, start="2024-01-01", end="2024-10-31", resolution="daily", store=path)
-    planned = 2 * 2  # 2 batches x 2 daily windows
+    planned = 2 + 2 * 2  # 2 probes, then 2 batches x 2 daily windows
     polite = Politeness(pace=0, sleep=slept.append, max_retries=1)
 
     first = FakeGoogleTrends(latent, quota=4, seed=1)  # two answers, then 429 on an explore
@@ -701,11 +736,11 @@ def test_an_interrupted_run_resumes_without_asking_twice(tmp_path, slept):
         third = FakeGoogleTrends(latent, seed=3)
         again = collect_google_trends(session=third, politeness=polite, **args)
 
-    assert (first.calls.count(MULTILINE), second.calls.count(MULTILINE)) == (2, 2)
+    assert (first.calls.count(MULTILINE), second.calls.count(MULTILINE)) == (2, 4)
     assert first.calls.count(MULTILINE) + second.calls.count(MULTILINE) == planned
     meta = resumed.attrs["google_trends"]
-    assert (meta["fetched"], meta["cached"]) == (2, 2)
-    assert meta["anchor"] in seven[:5] and len(meta["batches"]) == 2
+    assert (meta["fetched"], meta["cached"]) == (4, 2)
+    assert len(meta["anchor"]) == 1 and meta["anchor"][0] in seven and len(meta["batches"]) == 2
     assert third.calls == []  # not even the cookie
     assert (again.attrs["google_trends"]["fetched"], again.attrs["google_trends"]["cached"]) == (0, planned)
     pd.testing.assert_frame_equal(again, resumed)

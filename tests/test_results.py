@@ -175,3 +175,16 @@ def test_every_public_result_class_uses_the_protocol():
         params = cls.__dataclass_params__
         assert params.frozen and not params.eq and not params.repr, cls
         assert cls.__hash__ is None and cls.__eq__ is ResultMixin.__eq__, cls
+
+
+@pytest.mark.parametrize(
+    ("kind", "neighbours"),
+    [("granger", ["feedback_loop", "surrogates"]), ("loop", ["Granger", "surrogates"]),
+     ("rotation", ["feedback_loop", "Granger"]), ("ccf", ["granger", "feedback_loop"]),
+     ("var", ["granger", "toda_yamamoto"]), ("ty", ["granger", "var_analysis"])],
+)
+def test_summaries_say_which_test_ran_and_how_it_differs_from_its_neighbours(kind, neighbours):
+    text = " ".join(_make(kind).summary().split())
+    assert "Test: " in text
+    for name in neighbours:
+        assert name in text, name

@@ -8,13 +8,22 @@ line, tens of GB per month. They are compressed with a 2 GiB window
 - :func:`scan_archive` streams one file and returns the *items* frame
   (see :mod:`attention.collectors.reddit_items`) of the posts and comments in
   the wanted subreddits and days that mention a theme.
-- :func:`read_reddit_archives` scans several files in parallel processes and
-  turns their items into daily observations with
-  :func:`~attention.collectors.reddit_items.aggregate_items`.
+- :func:`read_reddit_archives` scans several files, one task per file, here,
+  in local processes or on a Dask cluster (local paths or fsspec URLs), and
+  turns their items into daily observations as
+  :func:`~attention.collectors.reddit_items.aggregate_items` does; a
+  checkpoint folder lets a restarted run skip finished files.
+
+Every line read is kept or counted as dropped with its reason
+(:data:`DROP_REASONS`). Before the prefilters are trusted with a chunk, its
+lines are checked to end in ``}`` and to be valid UTF-8 (in numpy, at a few
+percent of the cost of decompression); a chunk holding a line cut short or
+not UTF-8 is read line by line, and such lines are parsed and counted as
+malformed wherever the prefilters would have skipped them.
 
 Speed comes from not parsing what cannot match. Each decompressed chunk is
 searched as a whole, in C, for ``"subreddit":"<wanted name>"``; the lines
-found are searched, still raw, for literals every theme alias contains
+found are joined and searched together, still raw, for literals every theme alias contains
 (``iwm`` for ``\\$?IWM``), each hit confirmed by the alias pattern around it;
 only lines passing both reach :func:`json.loads` and the exact checks
 (subreddit, day, :meth:`Theme.mentions <attention.themes.Theme.mentions>` on
@@ -49,28 +58,33 @@ file has decompressed beyond that size, so each worker process of
 
 from __future__ import annotations
 
+import codecs
+import functools
+import glob
 import json
 import math
 import os
 import re
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, MissingDependencyError
 from ..themes import DEFAULT_THEMES, Theme, get_theme
-from .reddit_items import aggregate_items, clean_text, items_frame
+from ._archive_runs import Checkpoint, optional, run_dask, run_local
+from .reddit_items import _daily_metrics, _score_items, clean_text, items_frame
 
 try:
     from re import _parser as _sre_parse  # Python >= 3.11
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
-__all__ = ["DEFAULT_SUBREDDITS", "MAX_WINDOW", "read_reddit_archives", "scan_archive"]
+__all__ = ["DEFAULT_SUBREDDITS", "DROP_REASONS", "MAX_WINDOW", "read_reddit_archives", "scan_archive"]
 
 #: Subreddits :func:`read_reddit_archives` reads unless told otherwise.
 DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
@@ -149,7 +163,7 @@ def _skippable_magic(head: bytes) -> bool:
     return len(head) == 4 and head[1:] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50
 
 
-def _is_zstd(path: Path, head: bytes) -> bool:
+def _is_zstd(path, head: bytes) -> bool:
     """Whether ``path``, starting with ``head``, is zstd (by content: a ``.jsonl`` may be compressed too).
 
     Raises
@@ -159,18 +173,87 @@ def _is_zstd(path: Path, head: bytes) -> bool:
     """
     if head == _ZSTD_MAGIC or _skippable_magic(head):
         return True
-    if path.suffix.lower() in _ZSTD_SUFFIXES:
+    if str(path).lower().endswith(_ZSTD_SUFFIXES):
         raise DataError(f"path: {str(path)!r} is not a zstd file (it starts with {head!r})")
     return False
 
 
-def _check_file(path) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"path: no such file {str(path)!r}")
-    with open(path, "rb") as fh:
-        _is_zstd(path, fh.read(4))
-    return path
+# ---------------------------------------------------------------- files, local or remote
+
+
+def _fsspec():
+    return optional("fsspec", "reading URLs (s3://, gs://, https://, ...)")
+
+
+def _source(path) -> Path | str:
+    """A local path, or the URL of a file that fsspec reads (anything with ``://``)."""
+    if isinstance(path, str) and "://" in path:
+        return path
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path)
+    raise DataError(f"paths: expected file paths or URLs, got {path!r}")
+
+
+def _open(source):
+    """A binary file object of a local path or URL (a context manager)."""
+    if isinstance(source, Path):
+        return open(source, "rb")
+    return _fsspec().open(source, "rb")
+
+
+def _check_file(path) -> Path | str:
+    """The source of ``path`` once it is known to exist; a local file is also checked to be zstd if so named.
+
+    A URL is only looked up (its bytes are read where it is scanned, not here).
+    """
+    source = _source(path)
+    if isinstance(source, Path):
+        if not source.is_file():
+            raise DataError(f"path: no such file {str(source)!r}")
+        with open(source, "rb") as fh:
+            _is_zstd(source, fh.read(4))
+        return source
+    try:
+        fs, inner = _fsspec().core.url_to_fs(source)
+        found = fs.isfile(inner)
+    except (ImportError, ValueError) as exc:  # an unknown protocol, or its package missing
+        raise DataError(f"path: cannot read {source!r} ({exc})") from None
+    if not found:
+        raise DataError(f"path: no such file {source!r}")
+    return source
+
+
+def _expand(path) -> list:
+    """``path`` itself, or the files a pattern such as ``s3://bucket/RC_2024-*.zst`` matches, in order.
+
+    Raises
+    ------
+    DataError
+        If a pattern matches no file.
+    """
+    if not isinstance(path, str) or not any(c in path for c in "*?["):
+        return [path]
+    if "://" in path:
+        fs, inner = _fsspec().core.url_to_fs(path)
+        protocol = path.split("://", 1)[0]
+        found = [f"{protocol}://{p}" for p in sorted(fs.glob(inner))]
+    else:
+        found = sorted(glob.glob(path))
+    if not found:
+        raise DataError(f"paths: no file matches {path!r}")
+    return found
+
+
+def _version(source) -> dict:
+    """What identifies this version of a file: size and modification time, or the store's own tags."""
+    if isinstance(source, Path):
+        stat = source.stat()
+        return {"path": str(source.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    fs, inner = _fsspec().core.url_to_fs(source)
+    info = fs.info(inner)
+    tags = ("size", "ETag", "etag", "mtime", "LastModified", "last_modified", "updated", "generation",
+            "md5Hash", "crc32c", "created")
+    return {"path": source, **{k: str(info[k]) for k in tags if k in info}}
 
 
 # ---------------------------------------------------------------- prefilters
@@ -270,7 +353,7 @@ class _Aliases:
     def build(cls, themes) -> _Aliases | None:
         """The filter for ``themes``, or None if a pattern cannot be filtered safely (see the module doc)."""
         checks = {}
-        for pattern in (p for theme in themes for p in theme.reddit_patterns):
+        for pattern in (p for theme in themes for p in theme.patterns):
             try:
                 tree = _sre_parse.parse(pattern, re.IGNORECASE)
                 regex = re.compile(pattern.encode("ascii"), re.IGNORECASE)
@@ -330,11 +413,13 @@ class _Aliases:
 
 
 def _subreddit_prefilter(names) -> re.Pattern:
-    """A bytes regex for ``"subreddit":"<name>"`` in any case, or a value holding an escape."""
+    """A bytes regex for ``breddit":"<name>"`` (of ``"subreddit"``) in any case, or a value holding an escape."""
     alternatives = b"|".join(re.escape(n.encode("ascii")) for n in sorted(names))
     # The key is matched case-sensitively so that re can jump between its
-    # occurrences with a literal-prefix search instead of trying every byte.
-    return re.compile(rb'"subreddit"[ \t\r]*:[ \t\r]*"(?:(?i:' + alternatives + rb')"|[^"\\\n]*\\)')
+    # occurrences with a literal-prefix search instead of trying every byte;
+    # from "b", the rarest letter of "subreddit", as that search stops at
+    # every occurrence of the first letter (a superset: checked when parsed).
+    return re.compile(rb'breddit"[ \t\r]*:[ \t\r]*"(?:(?i:' + alternatives + rb')"|[^"\\\n]*\\)')
 
 
 # ---------------------------------------------------------------- reading
@@ -416,16 +501,16 @@ class _Frames:
 
 
 @contextmanager
-def _reader(path: Path):
-    """Yield a ``readinto(buffer)`` over the decompressed bytes of ``path``.
+def _reader(source):
+    """Yield a ``readinto(buffer)`` over the decompressed bytes of ``source`` (a local path or a URL).
 
     Raises
     ------
     DataError
         If a ``.zst`` file is not zstd, is corrupt, or ends inside a frame.
     """
-    with open(path, "rb") as fh:
-        if not _is_zstd(path, fh.read(4)):
+    with _open(source) as fh:
+        if not _is_zstd(source, fh.read(4)):
             fh.seek(0)
             yield fh.readinto
             return
@@ -438,9 +523,9 @@ def _reader(path: Path):
             try:
                 yield stream.readinto
             except zstd.ZstdError as exc:
-                raise DataError(f"path: {str(path)!r} holds corrupt zstd data ({exc})") from None
+                raise DataError(f"path: {str(source)!r} holds corrupt zstd data ({exc})") from None
         if not frames.complete:
-            raise DataError(f"path: {str(path)!r} ends inside a zstd frame: the file is truncated or corrupt")
+            raise DataError(f"path: {str(source)!r} ends inside a zstd frame: the file is truncated or corrupt")
 
 
 def _blocks(readinto, chunk_size: int):
@@ -473,59 +558,133 @@ def _blocks(readinto, chunk_size: int):
         yield buffer, held
 
 
-def _candidates(block: bytearray, end: int, subreddit, aliases):
-    """Copies of the lines of ``block[:end]`` where the ``subreddit`` regex and ``aliases`` find something."""
+def _lines(block: bytearray, end: int) -> list:
+    """The lines of ``block[:end]`` (copies), without the empty string after a final newline."""
+    lines = block[:end].split(b"\n")
+    if block[end - 1] == 0x0A:
+        lines.pop()
+    return lines
+
+
+class _Tally:
+    """Counts the lines of each block, and checks that each is valid UTF-8 ending in ``}`` (as JSON objects do).
+
+    A line cut short or holding bytes that are not UTF-8 fails the check,
+    and then every line of the block is looked at on its own: such lines
+    are parsed (and counted as malformed) even where the prefilters would
+    skip them, so a broken line is never taken for an unwanted one. The
+    checks run in numpy over buffers kept from block to block (fresh ones
+    would cost a page fault per 4 KiB).
+    """
+
+    def __init__(self):
+        self._newline = self._brace = np.empty(0, bool)
+
+    def __call__(self, block: bytearray, end: int) -> tuple[int, bool]:
+        if len(self._newline) < end:
+            self._newline, self._brace = np.empty(end, bool), np.empty(end, bool)
+        data = np.frombuffer(block, np.uint8, end)  # released on return: the caller may grow ``block``
+        newline, brace = self._newline[:end], self._brace[: end - 1]
+        np.equal(data, 0x0A, out=newline)
+        np.equal(data[:-1], 0x7D, out=brace)
+        np.logical_and(brace, newline[1:], out=brace)
+        last = int(data[-1])
+        lines = int(np.count_nonzero(newline)) + (last != 0x0A)
+        if int(np.count_nonzero(brace)) + (last == 0x7D) != lines:
+            return lines, False
+        try:
+            codecs.utf_8_decode(data, "strict", True)
+        except UnicodeDecodeError:
+            return lines, False
+        return lines, True
+
+
+def _whole(line) -> bool:
+    if not line.endswith(b"}"):
+        return False
+    try:
+        codecs.utf_8_decode(line, "strict", True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _candidates(block: bytearray, end: int, plain: bool, subreddit, aliases):
+    """Copies of the lines of ``block[:end]`` that the prefilters cannot rule out, in order."""
+    if not plain:
+        for line in _lines(block, end):
+            if not _whole(line) or ((subreddit is None or subreddit.search(line))
+                                    and (aliases is None or aliases.search(line))):
+                yield line
+        return
     if subreddit is None:
         if aliases is None:
-            yield from block[:end].split(b"\n")
+            yield from _lines(block, end)
         else:
             for start, stop in aliases.lines(block, end):
                 yield block[start:stop]
         return
-    pos = 0
+    pos, lines = 0, []
     while (found := subreddit.search(block, pos, end)) is not None:
         start = block.rfind(b"\n", 0, found.start()) + 1
         stop = block.find(b"\n", found.start(), end)
         if stop < 0:
             stop = end
-        line = block[start:stop]
-        if aliases is None or aliases.search(line):
-            yield line
+        lines.append(block[start:stop])
         pos = stop + 1
+    if aliases is None or not lines:
+        yield from lines
+        return
+    # The lines of the wanted subreddits are searched for aliases together:
+    # a few searches per block instead of a few per line.
+    joined = b"\n".join(lines)
+    for start, stop in aliases.lines(joined, len(joined)):
+        yield joined[start:stop]
 
 
-_MALFORMED = object()
+#: Why a line read from a dump was not kept, in the order the checks run.
+DROP_REASONS = (
+    "prefiltered",  # the raw bytes hold no wanted subreddit or no theme alias: not parsed
+    "blank",
+    "malformed",  # not a JSON object with ``id`` and ``created_utc``, cut short, or not UTF-8
+    "other subreddit",
+    "outside the range",  # created before ``start`` or after ``end``
+    "no mention",
+    "duplicate",  # the same id again, in the same file or an earlier one
+)
 
 
 def _item(line: bytes, names, themes, lo, hi):
-    """The item record of one raw line, None if it is not wanted, or ``_MALFORMED``."""
+    """The item record of one raw line, or the reason it is dropped (one of :data:`DROP_REASONS`)."""
+    if not line.strip():
+        return "blank"
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError):  # also UnicodeDecodeError; RecursionError: absurdly nested
-        return _MALFORMED
+        return "malformed"
     if not isinstance(obj, dict):
-        return _MALFORMED
+        return "malformed"
     subreddit = obj.get("subreddit")
     if names is not None and not (
         isinstance(subreddit, str) and subreddit.isascii() and subreddit.lower() in names
     ):
-        return None
+        return "other subreddit"
     try:
         created = float(obj["created_utc"])
     except (KeyError, TypeError, ValueError):
-        return _MALFORMED
+        return "malformed"
     ident = obj.get("id")
     if not math.isfinite(created) or not isinstance(ident, (str, int)) or isinstance(ident, bool):
-        return _MALFORMED
+        return "malformed"
     ident = str(ident)
     if (lo is not None and created < lo) or (hi is not None and created >= hi):
-        return None
+        return "outside the range"
     if "title" in obj:
         kind, prefix, text = "post", "t3_", clean_text(obj.get("title"), obj.get("selftext"))
     else:
         kind, prefix, text = "comment", "t1_", clean_text(obj.get("body"))
     if not any(theme.mentions(text) for theme in themes):
-        return None
+        return "no mention"
     return {
         "id": ident if ident.startswith(("t1_", "t3_")) else prefix + ident,
         "kind": kind,
@@ -537,33 +696,68 @@ def _item(line: bytes, names, themes, lo, hi):
     }
 
 
-def _scan(path: Path, names, themes, lo, hi, chunk_size: int) -> tuple[pd.DataFrame, int]:
-    """Items of one file and the number of malformed lines met (runs in worker processes)."""
+def _scan(source, names, themes, lo, hi, chunk_size: int) -> tuple[pd.DataFrame, Counter]:
+    """Items of one file and what became of each line read: ``read``, ``kept`` and the :data:`DROP_REASONS`."""
     subreddit = _subreddit_prefilter(names) if names is not None else None
     aliases = _Aliases.build(themes)
-    records, malformed = [], 0
-    with _reader(path) as readinto:
+    records, counts, tally = [], Counter(), _Tally()
+    with _reader(source) as readinto:
         for block, end in _blocks(readinto, chunk_size):
-            for line in _candidates(block, end, subreddit, aliases):
-                if not line.strip():
-                    continue
+            read, plain = tally(block, end)
+            parsed = 0
+            for line in _candidates(block, end, plain, subreddit, aliases):
+                parsed += 1
                 record = _item(line, names, themes, lo, hi)
-                if record is _MALFORMED:
-                    malformed += 1
-                elif record is not None:
+                if isinstance(record, str):
+                    counts[record] += 1
+                else:
                     records.append(record)
-    return items_frame(records), malformed
+            counts["read"] += read
+            counts["prefiltered"] += read - parsed
+    items = items_frame(records)
+    counts["duplicate"] += len(records) - len(items)
+    counts["kept"] = len(items)
+    return items, counts
+
+
+@functools.lru_cache(maxsize=1)
+def _default_scorer():
+    from ..sentiment import SentimentScorer
+
+    return SentimentScorer()
+
+
+def _partial(source, names, themes, lo, hi, chunk_size: int, scorer) -> tuple[pd.DataFrame, dict]:
+    """What one file contributes to the daily metrics: its scored items (no text) and its line counts.
+
+    This runs where the file is read (a worker process or a Dask worker);
+    only the small table travels back.
+    """
+    items, counts = _scan(source, names, themes, lo, hi, chunk_size)
+    table = _score_items(items, themes, scorer=scorer if scorer is not None else _default_scorer())
+    return table, {reason: int(n) for reason, n in counts.items()}
+
+
+def _line_report(counts) -> dict:
+    """``read``, ``kept`` and ``dropped`` (reason -> lines, the reasons that occurred), as
+    :class:`~attention.collectors.reddit_items.ItemLedger` reports items."""
+    return {"read": counts.get("read", 0), "kept": counts.get("kept", 0),
+            "dropped": {reason: counts[reason] for reason in sorted(DROP_REASONS) if counts.get(reason)}}
 
 
 def _warn_malformed(counts: dict) -> None:
-    bad = {path: n for path, n in counts.items() if n}
+    bad = {name: n for name, n in counts.items() if n}
     if bad:
-        detail = ", ".join(f"{path.name} ({n})" for path, n in bad.items())
+        detail = ", ".join(f"{name} ({n})" for name, n in bad.items())
         warnings.warn(
             f"skipped {sum(bad.values())} malformed line(s) of the Reddit archives: {detail}",
             AttentionWarning,
             stacklevel=3,
         )
+
+
+def _name(source) -> str:
+    return source.name if isinstance(source, Path) else source.rsplit("/", 1)[-1]
 
 
 # ---------------------------------------------------------------- public API
@@ -579,7 +773,8 @@ def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
         A Pushshift / Arctic Shift dump (``RS_*.zst`` submissions or
         ``RC_*.zst`` comments; zstd with up to a 2 GiB window), or the same
         NDJSON uncompressed (any other suffix; zstd content is recognised by
-        its magic number whatever the suffix).
+        its magic number whatever the suffix). A URL (``s3://``, ``gs://``,
+        ``https://``, ``file://``, ...) is read through fsspec.
     subreddits : str or sequence of str, optional
         Keep items of these subreddits (case-insensitive, ``r/`` optional);
         None keeps every subreddit.
@@ -597,6 +792,8 @@ def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
         An items frame (see :mod:`attention.collectors.reddit_items`): ids
         ``t3_<id>`` for submissions and ``t1_<id>`` for comments, text without
         ``[deleted]``/``[removed]`` placeholders, deleted authors missing.
+        ``frame.attrs["reddit"]["accounting"]`` says what became of every line:
+        ``read``, ``kept`` and ``dropped`` (lines per reason of :data:`DROP_REASONS` that occurred).
 
     Raises
     ------
@@ -605,33 +802,60 @@ def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
         corrupt zstd data or ends inside a zstd frame (a download cut
         short); or for invalid arguments.
     MissingDependencyError
-        If the file is zstd and ``zstandard`` is not installed.
+        If the file is zstd and ``zstandard`` is not installed, or a URL is
+        given without fsspec.
 
     Warns
     -----
     AttentionWarning
-        Once, with the count, if lines that could have matched were not valid
-        JSON objects with ``id`` and ``created_utc`` (they are skipped). Lines
-        the prefilter passes over are not parsed, so not checked.
+        Once, with the count, if lines were not valid JSON objects with
+        ``id`` and ``created_utc`` (cut short, not UTF-8, ...); they are
+        skipped and counted as ``malformed``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "RC_2024-06.ndjson").write_text(
+    ...     '{"id":"a1","subreddit":"stocks","created_utc":1717372800,"body":"small caps rip","score":3}\\n'
+    ...     '{"id":"a2","subreddit":"pics","created_utc":1717372800,"body":"my cat","score":9}\\n')
+    >>> items = scan_archive(folder / "RC_2024-06.ndjson", subreddits=["stocks"])
+    >>> list(items["id"])
+    ['t1_a1']
+    >>> accounting = items.attrs["reddit"].get("accounting")
+    >>> accounting.get("read"), accounting.get("kept"), accounting.get("dropped")
+    (2, 1, {'prefiltered': 1})
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise DataError(f"chunk_size: expected a positive number of bytes, got {chunk_size!r}")
-    path = _check_file(path)
+    source = _check_file(path)
     names, themes, bounds = _subreddit_names(subreddits), _themes(themes), _bounds(start, end)
-    items, malformed = _scan(path, names, themes, *bounds, chunk_size)
-    _warn_malformed({path: malformed})
+    items, counts = _scan(source, names, themes, *bounds, chunk_size)
+    _warn_malformed({_name(source): counts["malformed"]})
+    items.attrs["reddit"] = {"accounting": _line_report(counts)}
     return items
 
 
 def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, start=None, end=None,
-                         workers=None, progress=False, scorer=None) -> pd.DataFrame:
-    """Daily Reddit attention per theme from dump files, scanned in parallel.
+                         workers=None, client=None, checkpoint=None, progress=False,
+                         scorer=None) -> pd.DataFrame:
+    """Daily Reddit attention per theme from dump files, scanned in parallel here or on a Dask cluster.
+
+    Each file is one task: it is read where the task runs, its lines are
+    filtered, parsed and matched there, its mentions scored for sentiment,
+    and only a small table per file (one row per mentioning item: id, time,
+    author, score, sentiment per theme) comes back. The daily metrics are
+    then computed from all the tables at once, so the result is the same, to
+    the last count, however the files were spread.
 
     Parameters
     ----------
     paths : str, Path or sequence of them
         Dump files (see :func:`scan_archive`), e.g. the ``RS_`` and ``RC_``
-        files of the months wanted.
+        files of the months wanted; local paths or URLs (``s3://bucket/RC_2024-06.zst``),
+        which the workers open themselves: nothing is copied here. A string
+        with ``*``, ``?`` or ``[`` is a pattern (``s3://bucket/RC_2024-*.zst``)
+        standing for the files it matches, in name order.
     subreddits : str or sequence of str, optional
         Subreddits to read (case-insensitive); None reads every subreddit.
     themes : sequence of Theme or str, optional
@@ -639,13 +863,27 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     start, end : date-like, optional
         First and last UTC day counted (inclusive).
     workers : int, optional
-        Processes scanning files at once; defaults to
+        Without ``client``: processes scanning files at once; defaults to
         ``min(len(paths), os.cpu_count())``. With 1 the files are read in
         this process. On real dumps each worker may hold ~2 GiB of zstd window.
+    client : dask.distributed.Client, optional
+        Run one task per file on this client's cluster (a ``LocalCluster``,
+        dask-jobqueue, dask-kubernetes, a cloud provider's). A worker lost
+        mid-file is replaced and the file read again; a file that fails
+        (corrupt, truncated, missing on the workers) is reported in
+        ``attrs["reddit"]["failed"]`` and by a warning while the others
+        finish. Needs ``pip install 'market-attention[dask]'``.
+    checkpoint : str or Path, optional
+        A folder where each file's table is written (parquet) as soon as it
+        is back. A rerun with the same folder, files and options reads
+        those instead of scanning the files again, so an interrupted run
+        resumes where it stopped.
     progress : bool
         Show a progress bar (tqdm) over the files.
     scorer : attention.sentiment.SentimentScorer, optional
-        Passed to :func:`~attention.collectors.reddit_items.aggregate_items`.
+        Scores the mentions (see
+        :func:`~attention.collectors.reddit_items.aggregate_items`); it is
+        sent to the workers, so it must pickle.
 
     Returns
     -------
@@ -653,64 +891,120 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
         Tidy observations, source ``reddit``, with the metrics of
         :func:`~attention.collectors.reddit_items.aggregate_items`. An item
         found in several files (overlapping dumps) counts once. Days without
-        a mention are absent.
+        a mention are absent. ``frame.attrs["reddit"]`` holds ``files``,
+        ``resumed`` (read from the checkpoint), ``failed`` (path or URL ->
+        error) and ``accounting``: ``read``, ``kept`` and ``dropped`` (lines
+        per reason of :data:`DROP_REASONS`), every line read being kept or
+        dropped once.
 
     Raises
     ------
     DataError
         If a file is missing, not zstd although named ``.zst``, corrupt or
-        truncated (see :func:`scan_archive`); or for invalid arguments.
+        truncated (see :func:`scan_archive`); or for invalid arguments. With
+        a ``client``, only if every file failed.
     MissingDependencyError
-        If a file is zstd and ``zstandard`` is not installed.
+        If a file is zstd and ``zstandard`` is not installed; for a
+        ``client`` without dask.distributed, URLs without fsspec, a
+        ``checkpoint`` without pyarrow.
 
     Warns
     -----
     AttentionWarning
-        Once for all files, with the counts, if malformed lines were skipped.
+        Once for all files, with the counts, if malformed lines were
+        skipped; once naming the files that failed on the cluster.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "RC_2024-06.ndjson").write_text(
+    ...     '{"id":"a1","subreddit":"stocks","author":"x","created_utc":1717372800,'
+    ...     '"body":"small caps are back","score":3}\\n')
+    >>> daily = read_reddit_archives([folder / "RC_2024-06.ndjson"], workers=1)
+    >>> mentions = daily[daily["metric"] == "mentions"]
+    >>> mentions.set_index("term")["value"].to_dict()
+    {'small-cap stocks': 1.0}
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    paths = list(dict.fromkeys(_check_file(p) for p in paths))
-    if not paths:
+    sources = list(dict.fromkeys(_check_file(p) for pattern in paths for p in _expand(pattern)))
+    if not sources:
         raise DataError("paths: expected at least one dump file")
-    if workers is None:
-        workers = min(len(paths), os.cpu_count() or 1)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise DataError(f"workers: expected a positive integer, got {workers!r}")
+    if client is None:
+        if workers is None:
+            workers = min(len(sources), os.cpu_count() or 1)
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise DataError(f"workers: expected a positive integer, got {workers!r}")
+    elif workers is not None:
+        raise DataError("workers: not used with client= (the cluster has its own workers)")
     themes = _themes(themes)
-    args = (_subreddit_names(subreddits), themes, *_bounds(start, end), 2**20)
-    bar = _progress_bar(len(paths)) if progress else None
-    results = {}
+    names, bounds = _subreddit_names(subreddits), _bounds(start, end)
+    task = functools.partial(_task, names=names, themes=themes, lo=bounds[0], hi=bounds[1], scorer=scorer)
+    store = None
+    if checkpoint is not None:
+        store = Checkpoint(checkpoint, {
+            "subreddits": sorted(names) if names is not None else None, "bounds": bounds,
+            "themes": [(t.name, t.reddit_patterns) for t in themes],
+            "scorer": None if scorer is None else f"{type(scorer).__module__}.{type(scorer).__qualname__}",
+        })
+    results, versions = {}, {}
+    for source in sources:
+        if store is not None:
+            versions[source] = _version(source)
+            found = store.load(versions[source])
+            if found is not None:
+                results[source] = found
+    resumed = len(results)
+    bar = _progress_bar(len(sources)) if progress else None
+    if bar is not None:
+        bar.update(resumed)
+
+    def done(source, result):
+        results[source] = result
+        if store is not None:
+            store.save(versions[source], result)
+        if bar is not None:
+            bar.update()
+
+    todo = [s for s in sources if s not in results]
     try:
-        if workers == 1:
-            for path in paths:
-                results[path] = _scan(path, *args)
-                if bar is not None:
-                    bar.update()
+        if client is None:
+            run_local(task, todo, done, workers=workers)
+            failed = {}
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-                futures = {pool.submit(_scan, path, *args): path for path in paths}
-                try:
-                    for future in as_completed(futures):
-                        results[futures[future]] = future.result()
-                        if bar is not None:
-                            bar.update()
-                except BaseException:
-                    for future in futures:
-                        future.cancel()
-                    raise
+            failed = run_dask(client, task, todo, done)
     finally:
         if bar is not None:
             bar.close()
-    _warn_malformed({path: results[path][1] for path in paths})
+    if failed and len(failed) == len(sources):
+        raise DataError(f"paths: every file failed; the first: {next(iter(failed.values()))}")
+    if failed:
+        warnings.warn(f"{len(failed)} of {len(sources)} Reddit archive(s) failed and are not counted: "
+                      + "; ".join(f"{n}: {m}" for n, m in failed.items()), AttentionWarning, stacklevel=2)
+    finished = [s for s in sources if s in results]
+    _warn_malformed({_name(s): results[s][1].get("malformed", 0) for s in finished})
+    counts = Counter()
+    for source in finished:
+        counts.update(results[source][1])
     # In path order, so that the copy of a duplicate kept does not depend on
-    # which worker finished first; empty frames left out, as concat warns on them.
-    found = [results[path][0] for path in paths if not results[path][0].empty]
-    if found:
-        items = pd.concat(found, ignore_index=True).drop_duplicates("id", keep="last")
+    # which worker finished first; empty tables left out, as concat warns on them.
+    tables = [results[s][0] for s in finished if not results[s][0].empty]
+    if tables:
+        table = pd.concat(tables, ignore_index=True)
+        unique = table.drop_duplicates("id", keep="last")
+        counts["duplicate"] += len(table) - len(unique)
+        counts["kept"] = len(unique)
     else:
-        items = items_frame([])
-    return aggregate_items(items, themes, scorer=scorer)
+        unique = _score_items(items_frame([]), themes)
+    frame = _daily_metrics(unique, themes)
+    frame.attrs["reddit"] = {"files": len(sources), "resumed": resumed, "failed": failed,
+                             "accounting": _line_report(counts)}
+    return frame
+
+
+def _task(source, *, names, themes, lo, hi, scorer):
+    return _partial(source, names, themes, lo, hi, 2**20, scorer)
 
 
 def _progress_bar(total: int):

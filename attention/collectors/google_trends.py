@@ -27,12 +27,20 @@ import pandas as pd
 
 from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, RoundingFloorWarning, UpstreamFormatError
-from ..schema import validate_observations
+from ..schema import to_wide, validate_observations
 from ..themes import DEFAULT_THEMES, Theme
 from ._google_http import TrendsConnection, _decode
 from ._http import Politeness, answer
 from .google_trends_csv import read_google_trends_csv  # noqa: F401 - its home before google_trends_csv
-from .stitching import Scaled, benchmark_to_coarse, chain_windows, rescale_batches
+from .stitching import (
+    ROUNDING_FLOOR,
+    Scaled,
+    benchmark_to_coarse,
+    chain_windows,
+    group_by_popularity,
+    rescale_batches,
+    scale_levels,
+)
 
 __all__ = [
     "DAILY_MAX_DAYS",
@@ -51,8 +59,6 @@ DAILY_MAX_DAYS = 269
 WEEKLY_MAX_DAYS = 1890
 _GPROPS = ("", "images", "news", "youtube", "froogle")
 _RESOLUTIONS = ("auto", "daily", "weekly")
-#: A term whose median value in its own requests is below this sits near the rounding floor.
-ROUNDING_FLOOR = 5
 
 
 # ---------------------------------------------------------------- parsing
@@ -227,7 +233,8 @@ class _Collector:
         self.geo, self.category, self.gprop, self.draws = geo, category, gprop, draws
         self.store, self.connection, self.progress = store, connection, progress
         self.fetched = self.cached = 0
-        self.raw_levels: dict[str, list] = {}
+        self.raw_levels: dict[str, dict] = {}  # query -> batch -> its median in each window
+        self._answers: dict[str, tuple] = {}  # a request asked twice in one run (probe, then batch) is sent once
 
     def pull(self, queries: tuple, start, end, draw: int):
         """One answer: from the store if it has it, else from Google (and then into the store)."""
@@ -235,6 +242,8 @@ class _Collector:
         request = {"endpoint": "multiline", "terms": list(queries), "time": timeframe, "geo": self.geo,
                    "category": self.category, "gprop": self.gprop, "draw": draw}
         key = _key(**request)
+        if key in self._answers:
+            return self._answers[key]
         done = f"{self.fetched} answers fetched and {self.cached} read from the store before this one"
         if self.fetched:
             kept = ("they are in the store: rerun later with the same store to resume" if self.store is not None
@@ -251,6 +260,7 @@ class _Collector:
         self.fetched += not cached
         if self.progress is not None:
             self.progress.update(1)
+        self._answers[key] = values
         return values
 
     def window(self, queries, start, end):
@@ -260,7 +270,7 @@ class _Collector:
         for q in queries:
             values = np.concatenate([f[q].to_numpy() for f in frames])
             level = np.nanmedian(values) if np.isfinite(values).any() else np.nan
-            self.raw_levels.setdefault(q, []).append(level)
+            self.raw_levels.setdefault(q, {}).setdefault(tuple(queries), []).append(level)
         stacked = np.stack([f.to_numpy() for f in frames])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
@@ -316,10 +326,13 @@ def collect_google_trends(
         beyond). ``"daily"`` / ``"weekly"``: overlapping windows chained onto
         one scale when the range is longer than Google allows.
     anchor : str
-        With more than five terms, every request of at most five shares this
-        term, through which all are rescaled. ``"auto"`` picks the term of
-        middle popularity from the first batch, which keeps both the anchor
-        and the other terms away from the rounding floor.
+        With more than five terms, how requests of at most five are linked.
+        ``"auto"``: probe every term's popularity first (one request of the
+        whole range per four terms), group terms of similar popularity and
+        chain the groups from popular to rare, each sharing one anchor with
+        the group above, so no term and no anchor sits near the rounding
+        floor and the input order does not matter. A term: every request
+        carries it (no probe).
     draws : int
         Ask each request this many times and average (Google samples; answers
         differ). With ``draws > 1`` a ``search_interest_draw_sd`` metric gives
@@ -363,12 +376,15 @@ def collect_google_trends(
         ``below_threshold``. With the web backend: tidy observations (source ``google_trends``) with metrics
         ``search_interest`` (0-100, the largest value of the result = 100),
         ``search_interest_low`` and ``search_interest_high`` (rounding bounds
-        carried through every rescaling). Flags: ``partial``,
-        ``below_threshold``, ``axis_note``, ``stitched``, ``anchored``,
-        ``benchmarked``. ``frame.attrs["google_trends"]`` records the anchor,
-        each window's and batch's scale factor, how many answers were
-        fetched and read from the store, and how many partial points were
-        dropped.
+        carried through every window factor, times the 95% interval of the
+        batch factor). Flags: ``partial``, ``below_threshold``,
+        ``axis_note``, ``stitched``, ``anchored``, ``benchmarked``.
+        ``frame.attrs["google_trends"]`` records the probed popularity
+        (``probe``), the batches and their anchors, each window's and
+        batch's scale factor (``batch_factors`` with standard errors),
+        each term's mean ``levels`` with 95% intervals relative to the
+        busiest term, how many answers were fetched and read from the store,
+        and how many partial points were dropped.
 
     Raises
     ------
@@ -383,8 +399,9 @@ def collect_google_trends(
     Warns
     -----
     RoundingFloorWarning
-        When a term's values in its own requests are mostly below 5, where
-        Google's integer rounding is a 10% error or more.
+        When a term's values are mostly below 5 even in the request that
+        reads it best, where Google's integer rounding is a 10% error or
+        more, or when an anchor sits there in one of the batches it links.
     """
     labels = _terms(terms)
     if backend not in ("web", "official"):
@@ -421,18 +438,23 @@ def collect_google_trends(
     own_store = store is not None and not isinstance(store, Store)
     store = Store(store) if own_store else store
     windows = plan_windows(start, end, resolution, overlap=overlap)
-    batches = _batch(queries, anchor)
-    total = len(batches) * len(windows) * draws + (len(batches) * draws if benchmark and len(windows) > 1 else 0)
-    bar = _progress_bar(total) if progress else None
+    per_batch = len(windows) * draws + (draws if benchmark and len(windows) > 1 else 0)
+    guess = 1 if len(queries) <= 5 else math.ceil((len(queries) - 1) / 4)
+    bar = _progress_bar(guess * per_batch + (_probes_needed(len(queries)) if anchor == "auto" else 0)) if progress else None
     collector = _Collector(geo=geo, category=category, gprop=gprop, draws=draws, store=store,
                            connection=TrendsConnection(session, politeness), progress=bar)
     try:
-        scaled, flags, spread, meta = _collect(collector, batches, windows, anchor, start, end, benchmark)
+        batches, anchors, probed = _plan_batches(collector, queries, anchor, start, end)
+        if bar is not None:
+            bar.total = bar.n + len(batches) * per_batch
+            bar.refresh()
+        scaled, flags, spread, meta = _collect(collector, batches, anchors, windows, start, end, benchmark)
         frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
-        _warn_rounding_floor(collector.raw_levels, labels)
+        meta["levels"] = _levels(frame, meta, labels, frame.attrs.pop("unit"))
+        _warn_rounding_floor(collector.raw_levels, labels, meta["batch_factors"])
         _warn_no_data(frame, labels)
         meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
-                    dropped_partial=frame.attrs.pop("dropped_partial"),
+                    dropped_partial=frame.attrs.pop("dropped_partial"), probe=probed,
                     windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
         if store is not None:
             run = "google_trends:" + _key(terms=queries, start=start, end=end, geo=geo, category=category,
@@ -479,27 +501,96 @@ def _official(labels, start, end, *, geo, category, gprop, resolution, anchor, d
     return frame
 
 
-def _batch(queries: list, anchor: str) -> list[tuple]:
-    """At most five terms a request; with more, every request after the first carries the anchor."""
+def _probes_needed(n: int) -> int:
+    """Probe requests for ``n`` terms when none reads zero: five, then four new beside a reference."""
+    return 0 if n <= 5 else 1 + math.ceil((n - 5) / 4)
+
+
+def _plan_batches(collector, queries: list, anchor: str, start, end):
+    """Batches of at most five, the anchors that link them, and the probed popularity (or None)."""
     if len(queries) <= 5:
-        return [tuple(queries)]
-    if anchor == "auto":
-        first, rest = queries[:5], queries[5:]
-        return [tuple(first)] + [tuple(rest[i : i + 4]) for i in range(0, len(rest), 4)]
-    others = [q for q in queries if q != anchor]
-    return [(anchor, *others[i : i + 4]) for i in range(0, len(others), 4)]
+        return [tuple(queries)], [], None
+    if anchor != "auto":
+        # A named anchor: every batch shares it with the first (a star).
+        others = [q for q in queries if q != anchor]
+        return [(anchor, *others[i : i + 4]) for i in range(0, len(others), 4)], anchor, None
+    levels, peaks = _probe(collector, queries, start, end)
+    batches, anchors = group_by_popularity(levels, peaks=peaks)
+    return batches, anchors, pd.Series(levels, dtype=float).rename("popularity")
 
 
-def _collect(collector, batches, windows, anchor, start, end, benchmark):
+def _probe(collector, queries: list, start, end) -> tuple[dict, dict]:
+    """Rough mean popularity and peak of every term on one scale: one request of the whole range per four new terms.
+
+    Terms are asked in sorted order, so the plan never depends on the order the user listed them in.
+    Each request after the first carries a reference term of middle popularity among those seen, so
+    terms far busier or far rarer than it still read above zero. A term that reads zero beside a busy
+    reference is asked again beside the rarest term known; one that reads zero even there is placed
+    below it (it will sit on the rounding floor whatever the batches, and is warned about).
+    """
+    level: dict = {}
+    peak: dict = {}
+    below: list = []
+    unknown: list = []
+
+    def ask(new: list, reference):
+        batch = ([reference] if reference is not None else []) + new
+        answer = collector.pull(tuple(batch), start, end, 0)[0]
+        means, tops = answer.mean(), answer.max()
+        if reference is None:
+            scale = 1.0
+        elif means[reference] > 0:
+            scale = level[reference] / means[reference]
+        else:
+            # The reference vanished below rounding: the new terms are over 200 times busier.
+            scale = level[reference] / 0.25
+        zero = []
+        for q in new:
+            if not np.isfinite(means[q]):
+                unknown.append(q)
+            elif means[q] > 0:
+                level[q], peak[q] = float(means[q] * scale), float(tops[q] * scale)
+            else:
+                zero.append(q)
+        return zero
+
+    pending = sorted(queries)
+    while pending:
+        reference = _middle(level)
+        take = pending[: 5 if reference is None else 4]
+        pending = pending[len(take) :]
+        below += ask(take, reference)
+    while below:
+        if not level:  # nothing has any searches: all equally on the floor
+            level.update({q: 1.0 for q in below})
+            break
+        rarest = min(level, key=level.get)
+        take, below = below[:4], below[4:]
+        still = ask(take, rarest)
+        if len(still) == len(take):
+            level.update({q: level[rarest] / 400 for q in still})
+        else:
+            below += still
+    level.update({q: np.nan for q in unknown})
+    return level, peak
+
+
+def _middle(level: dict):
+    """The term of median popularity, or None when nothing is known yet."""
+    if not level:
+        return None
+    ordered = sorted(level, key=lambda q: (level[q], q))
+    return ordered[len(ordered) // 2]
+
+
+def _collect(collector, batches, anchors, windows, start, end, benchmark):
     chained, window_rows, all_flags, spreads = [], [], [], []
-    chosen = anchor
     for b, batch in enumerate(batches):
-        if b > 0:
-            batch = (chosen, *[q for q in batch if q != chosen])
         parts = [collector.window(batch, a, z) for a, z in windows]
         labels = [f"{a:%Y-%m-%d}..{z:%Y-%m-%d}" for a, z in windows]
         series, factors = chain_windows([p[0] for p in parts], labels=labels)
-        flags = pd.concat([p[1] for p in parts]).groupby(level=0).agg(lambda c: _join(*c))
+        flags = (parts[0][1] if len(parts) == 1
+                 else pd.concat([p[1] for p in parts]).groupby(level=0).agg(lambda c: _join(*c)))
         spread = pd.concat([p[2] * f for p, f in zip(parts, factors["factor"])]).groupby(level=0).mean()
         if benchmark and len(windows) > 1:
             coarse = collector.window(batch, start, end)[0].value
@@ -507,25 +598,21 @@ def _collect(collector, batches, windows, anchor, start, end, benchmark):
             flags = flags.apply(lambda c: c.map(lambda f: _join(f, "benchmarked")))
         factors.insert(0, "batch", b)
         window_rows.append(factors.reset_index())
-        if b == 0 and len(batches) > 1 and anchor == "auto":
-            chosen = _pick_anchor(series.value)
-        if b > 0:
-            flags[[q for q in batch if q != chosen]] = flags[[q for q in batch if q != chosen]].apply(
-                lambda c: c.map(lambda f: _join(f, "anchored"))
-            )
-            flags = flags.drop(columns=chosen)
-            spread = spread.drop(columns=chosen)
         chained.append(series)
         all_flags.append(flags)
         spreads.append(spread)
     if len(chained) > 1:
-        joined, batch_factors = rescale_batches(chained, chosen)
-        spread = pd.concat([s * f for s, f in zip(spreads, batch_factors["factor"])], axis=1)
+        joined, batch_factors = rescale_batches(chained, anchors)
+        home = {t: b for b, terms in batch_factors["terms"].items() for t in terms}
+        spread = pd.concat([spreads[b][terms] * batch_factors.at[b, "factor"]
+                            for b, terms in batch_factors["terms"].items() if terms], axis=1)
+        flags = pd.concat([all_flags[b][terms] for b, terms in batch_factors["terms"].items() if terms], axis=1)
+        anchored = [t for t, b in home.items() if b > 0]
+        flags[anchored] = flags[anchored].apply(lambda c: c.map(lambda f: _join(f, "anchored")))
     else:
-        joined, batch_factors, spread = chained[0], None, spreads[0]
-    flags = pd.concat(all_flags, axis=1)
+        joined, batch_factors, spread, flags = chained[0], None, spreads[0], all_flags[0]
     meta = {
-        "anchor": chosen if len(batches) > 1 else None,
+        "anchor": (anchors or None) if len(batches) > 1 else None,
         "batches": [list(b) for b in batches],
         "window_factors": pd.concat(window_rows, ignore_index=True),
         "batch_factors": batch_factors,
@@ -533,13 +620,20 @@ def _collect(collector, batches, windows, anchor, start, end, benchmark):
     return joined, flags, spread, meta
 
 
-def _pick_anchor(values: pd.DataFrame) -> str:
-    """The term of middle popularity: rescaling through it keeps everyone off the rounding floor."""
-    means = values.mean().sort_values()
-    means = means[means > 0]
-    if means.empty:
-        raise DataError("anchor: no term of the first batch has any searches; name one with anchor=")
-    return means.index[len(means) // 2]
+def _levels(frame: pd.DataFrame, meta: dict, labels: dict, unit: float):
+    """Each term's mean level with its 95% interval (None with one batch: nothing was chained)."""
+    table = meta["batch_factors"]
+    if table is None or not frame["value"][frame["metric"] == METRIC].notna().any():
+        return None
+    by_query = {q: label for label, q in labels.items()}
+    home = {by_query[t]: b for b, terms in table["terms"].items() for t in terms if t in by_query}
+    noise = table["noise_sd"].dropna()
+    noise_sd = float(np.sqrt(np.average(noise**2, weights=table.loc[noise.index, "overlap_points"]))) if len(noise) else np.nan
+    factors = pd.Series({t: table.at[b, "factor"] for t, b in home.items()})
+    factor_se = pd.Series({t: table.at[b, "factor_se"] for t, b in home.items()})
+    values = to_wide(frame, metric=METRIC)
+    values.columns = values.columns.astype(str)
+    return scale_levels(values, factors, factor_se, noise_sd, unit=unit)
 
 
 def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool, *, stitched: bool) -> pd.DataFrame:
@@ -565,12 +659,18 @@ def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool
         out = out[~partial]
     out = validate_observations(out)
     out.attrs["dropped_partial"] = 0 if include_partial else dropped
+    out.attrs["unit"] = norm
     return out
 
 
-def _warn_rounding_floor(levels: dict, labels: dict) -> None:
+def _warn_rounding_floor(levels: dict, labels: dict, batch_factors) -> None:
+    """Warn about terms that sit near the floor even in the batch that reads them best, and about anchors there."""
     by_query = {q: label for label, q in labels.items()}
-    medians = {q: np.nanmedian(v) for q, v in levels.items() if q in by_query and np.isfinite(v).any()}
+    medians = {}
+    for q, batches in levels.items():
+        best = [np.nanmedian(v) for v in batches.values() if np.isfinite(v).any()]
+        if q in by_query and best:
+            medians[q] = max(best)
     low = {by_query[q]: float(m) for q, m in medians.items() if m < ROUNDING_FLOOR}
     if low:
         detail = ", ".join(f"{t!r} (median {v:g})" for t, v in low.items())
@@ -578,6 +678,19 @@ def _warn_rounding_floor(levels: dict, labels: dict) -> None:
         warnings.warn(
             f"{detail} {verb} near Google's rounding floor: each value is +/-0.5 on a 0-100 scale, so these are"
             " uncertain by 10% or more. Compare them with less popular terms, or see the _low/_high bounds.",
+            RoundingFloorWarning,
+            stacklevel=3,
+        )
+    if batch_factors is None:
+        return
+    weak = batch_factors[batch_factors["anchor_median"] < ROUNDING_FLOOR]
+    if len(weak):
+        detail = ", ".join(f"{row.anchor!r} (median {row.anchor_median:g}, batch {b})" for b, row in weak.iterrows())
+        warnings.warn(
+            f"anchor {detail} sits near Google's rounding floor in one of the two batches it links, so the scale of"
+            " the terms below it is uncertain by 10% or more; the factor_low/factor_high bounds of"
+            ' frame.attrs["google_trends"]["batch_factors"] hold it. Terms of such different popularity cannot be'
+            " linked more closely.",
             RoundingFloorWarning,
             stacklevel=3,
         )

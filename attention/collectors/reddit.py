@@ -35,13 +35,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -77,8 +78,10 @@ __all__ = [
 ]
 
 SOURCE = "reddit"
-#: Backends of :func:`collect_reddit` (archive files have :func:`read_reddit_archives`).
+#: Backends of :func:`fetch_reddit_items`; :func:`collect_reddit` also takes :data:`ARCHIVE`.
 BACKENDS = ("arctic_shift", "praw")
+#: The backend of :func:`collect_reddit` that reads dump files (:func:`read_reddit_archives`).
+ARCHIVE = "archive"
 KINDS: tuple[RedditKind, ...] = ("post", "comment")
 #: Where market chatter about the themes happens.
 DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
@@ -425,7 +428,7 @@ def collect_reddit(
     start: DateLike | None = None,
     end: DateLike | None = None,
     *,
-    backend: RedditBackend = "arctic_shift",
+    backend: RedditBackend | Literal["archive"] = "arctic_shift",
     store: Store | StrPath | None = None,
     session: Any = None,
     politeness: Politeness | None = None,
@@ -437,11 +440,16 @@ def collect_reddit(
     progress: bool = False,
     scorer: SentimentScorer | None = None,
     totals: bool = False,
+    archives: StrPath | Iterable[StrPath] | None = None,
+    client: Any = None,
+    checkpoint: StrPath | None = None,
 ) -> pd.DataFrame:
     """Daily Reddit attention to themes: mentions, authors, score and sentiment.
 
     Reads items with :func:`fetch_reddit_items` (same parameters) and
-    aggregates them with :func:`~attention.collectors.reddit_items.aggregate_items`.
+    aggregates them with :func:`~attention.collectors.reddit_items.aggregate_items`;
+    with ``backend="archive"``, reads monthly dump files with
+    :func:`~attention.collectors.archives.read_reddit_archives` instead.
 
     Parameters
     ----------
@@ -454,6 +462,14 @@ def collect_reddit(
         per subreddit and kind), add the metric ``mention_share`` (mentions
         / all items of the selected subreddits that day) and check that
         paging read every counted item (``frame.attrs["reddit"]["coverage"]``).
+    archives : sequence of str or Path, optional
+        ``backend="archive"`` only: the dump files (paths or URLs). ``start``
+        and ``end`` default to every day the files hold.
+    client : dask.distributed.Client, optional
+        ``backend="archive"`` only: scan the files on this Dask cluster.
+    checkpoint : str or Path, optional
+        ``backend="archive"`` only: folder of per-file results, so that a
+        rerun skips finished files.
 
     Returns
     -------
@@ -491,6 +507,15 @@ def collect_reddit(
     >>> obs[obs["metric"] == "mentions"].set_index("term")["value"].to_dict()
     {'Magnificent Seven': 1.0, 'small-cap stocks': 2.0}
     """
+    if backend == ARCHIVE:
+        _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session)
+        if totals:
+            raise DataError(f"totals: needs backend='arctic_shift' (backend is {backend!r})")
+        return _collect_archives(terms, subreddits, start, end, archives=archives, client=client,
+                                 checkpoint=checkpoint, store=store, progress=progress, scorer=scorer)
+    given = [n for n, v in (("archives", archives), ("client", client), ("checkpoint", checkpoint)) if v is not None]
+    if given:
+        raise DataError(f"{', '.join(given)}: only used with backend={ARCHIVE!r} (backend is {backend!r})")
     sel = _Selection(terms, subreddits, start, end, backend, kinds, politeness)
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
     if totals and sel.backend != "arctic_shift":
@@ -509,13 +534,40 @@ def collect_reddit(
         if store is not None:
             run = "reddit:" + _key(backend=sel.backend, subreddits=[s.lower() for s in sel.subreddits],
                                    kinds=sel.kinds, start=meta["start"], end=meta["end"],
-                                   themes=[(t.name, t.reddit_patterns) for t in sel.themes])[:16]
+                                   themes=[(t.name, t.regex.pattern) for t in sel.themes])[:16]
             store.put_observations(frame, run=run)
             meta["run"] = run
     finally:
         if own_store and store is not None:
             store.close()
     frame.attrs["reddit"] = meta
+    return frame
+
+
+def _collect_archives(
+    terms: ThemesArg, subreddits: str | Iterable[str], start: DateLike | None, end: DateLike | None, *,
+    archives: StrPath | Iterable[StrPath] | None, client: Any, checkpoint: StrPath | None,
+    store: Store | StrPath | None, progress: bool, scorer: SentimentScorer | None,
+) -> pd.DataFrame:
+    from .archives import read_reddit_archives
+
+    if archives is None:
+        raise DataError(f"archives: expected the dump files to read with backend={ARCHIVE!r}")
+    themes = _themes(terms)
+    subreddits = _subreddits(subreddits)
+    frame = read_reddit_archives(archives, subreddits=subreddits, themes=themes, start=start, end=end,
+                                 client=client, checkpoint=checkpoint, progress=progress, scorer=scorer)
+    store, own_store = _open_store(store)
+    if store is not None:
+        try:
+            files = [str(a) for a in ([archives] if isinstance(archives, (str, os.PathLike)) else archives)]
+            run = "reddit:" + _key(backend=ARCHIVE, subreddits=[s.lower() for s in subreddits], files=files,
+                                   start=start, end=end, themes=[(t.name, t.reddit_patterns) for t in themes])[:16]
+            store.put_observations(frame, run=run)
+            frame.attrs["reddit"]["run"] = run
+        finally:
+            if own_store:
+                store.close()
     return frame
 
 
@@ -911,14 +963,15 @@ def search_terms(theme: Theme) -> list[str]:
     Examples
     --------
     >>> from attention import get_theme
-    >>> search_terms(get_theme("Magnificent Seven"))
-    ['mag7', 'mag 7', 'mag seven', 'magnificent 7', 'magnificent seven']
+    >>> search_terms(get_theme("AI stocks"))
+    ['ai bubble', 'ai names', 'ai plays', 'ai stocks', 'ai trade']
     """
     phrases: list[str] = []
-    for pattern in theme.reddit_patterns:
+    for pattern in theme.patterns:
         expanded = _expand(pattern)
         for phrase in expanded if expanded is not None else [theme.google_query]:
-            phrase = " ".join(re.sub(r"^\W+|\W+$", "", phrase).split())
+            # Reddit's search reads "small-cap" and "small_cap" as "small cap".
+            phrase = " ".join(re.sub(r"^\W+|\W+$", "", phrase).replace("_", " ").replace("-", " ").split())
             if phrase:
                 phrases.append(phrase)
     unique = list(dict.fromkeys(p.casefold() for p in phrases))
@@ -937,8 +990,8 @@ def search_queries(theme: Theme) -> list[str]:
     Examples
     --------
     >>> from attention import get_theme
-    >>> search_queries(get_theme("Magnificent Seven"))
-    ['mag7 OR "mag 7" OR "mag seven" OR "magnificent 7" OR "magnificent seven"']
+    >>> search_queries(get_theme("AI stocks"))
+    ['"ai bubble" OR "ai names" OR "ai plays" OR "ai stocks" OR "ai trade"']
     """
     queries: list[str] = []
     current = ""

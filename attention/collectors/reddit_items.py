@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -238,22 +238,50 @@ def aggregate_items(
     resolved = [get_theme(t) if not isinstance(t, Theme) else t for t in (themes or DEFAULT_THEMES)]
     if not isinstance(items, pd.DataFrame) or any(c not in items for c in ITEM_COLUMNS):
         raise DataError(f"items: expected a DataFrame with columns {list(ITEM_COLUMNS)}")
-    if scorer is None:
-        from ..sentiment import SentimentScorer
+    return _daily_metrics(_score_items(items, resolved, scorer=scorer), resolved)
 
-        scorer = SentimentScorer()
+
+def _score_items(
+    items: pd.DataFrame, themes: Sequence[Theme], *, scorer: SentimentScorer | None = None
+) -> pd.DataFrame:
+    """The numbers :func:`_daily_metrics` needs from an items frame, one row per item mentioning a theme.
+
+    Split from :func:`aggregate_items` so that the slow part (matching and
+    sentiment) can run where the items are read and only this small table
+    travels: columns ``id``, ``created``, ``author``, ``score`` and, per
+    theme in order, ``theme<i>`` holding the item's compound sentiment with
+    that theme's aliases masked, NaN where the item does not mention it.
+    """
+    table = items[["id", "created", "author", "score"]].copy()
+    mentioned = pd.Series(False, index=items.index)
+    for i, theme in enumerate(themes):
+        hit = items["text"].map(theme.mentions).astype(bool)
+        compound = pd.Series(np.nan, index=items.index)
+        if hit.any():
+            if scorer is None:
+                from ..sentiment import SentimentScorer
+
+                scorer = SentimentScorer()
+            scores = scorer.score(items.loc[hit, "text"].tolist(), themes=[theme])
+            compound[hit] = scores["compound"].to_numpy(dtype=float)
+        table[f"theme{i}"] = compound
+        mentioned |= hit
+    return table[mentioned.to_numpy()].reset_index(drop=True)
+
+
+def _daily_metrics(table: pd.DataFrame, themes: Sequence[Theme]) -> pd.DataFrame:
+    """Tidy daily observations from :func:`_score_items` tables (concatenated, duplicates removed)."""
     rows = []
-    for theme in resolved:
-        hit = items[items["text"].map(theme.mentions)]
+    for i, theme in enumerate(themes):
+        hit = table[table[f"theme{i}"].notna()]
         if hit.empty:
             continue
-        scores = scorer.score(hit["text"].tolist(), themes=[theme])
         frame = pd.DataFrame(
             {
                 "day": hit["created"].dt.floor("D").to_numpy(),
                 "author": hit["author"].to_numpy(),
                 "score": hit["score"].to_numpy(),
-                "compound": scores["compound"].to_numpy(),
+                "compound": hit[f"theme{i}"].to_numpy(),
             }
         )
         frame["pos"] = frame["compound"] >= POSITIVE

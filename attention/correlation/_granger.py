@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import lagmat, ssr
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
-from .._validate import align, as_series, positive_int
+from .._validate import checked_panel, positive_int
+from ..errors import DataError
 from ._multitest import holm
 from ._stationarity import stationarity, warn_nonstationary
 
@@ -29,6 +31,13 @@ def _granger_f(
     ones = np.ones((len(y), 1))
     restricted = np.hstack([ones, lagmat(effect, lag)])
     unrestricted = np.hstack([restricted, lagmat(cause, lag)])
+    scaled = unrestricted / np.abs(unrestricted).max(axis=0)
+    sv = np.linalg.svd(scaled - np.r_[0.0, scaled[:, 1:].mean(axis=0)], compute_uv=False)
+    if sv.min() <= 1e-8 * sv.max():
+        raise DataError(
+            "cause, effect: the cause's lags are a linear combination of the effect's own lags (is one series a"
+            " copy, or a lagged copy, of the other?), so the Granger test is not identified. Check the inputs."
+        )
     ssr_r, ssr_u = ssr(y, restricted), ssr(y, unrestricted)
     df_denom = len(y) - unrestricted.shape[1]
     f = (ssr_r - ssr_u) / lag / (ssr_u / df_denom)
@@ -110,6 +119,7 @@ class GrangerResult(ResultMixin):
         lines += ["", verdict]
         lines += stationarity_caution(self.stationarity, "F-tests on levels mislead")
         lines.append("Granger causality is predictive precedence, not proof of cause.")
+        lines += method_note("granger")
         return "\n".join(lines)
 
     def plot(self, ax: Axes | None = None) -> Figure:
@@ -145,8 +155,11 @@ def granger(cause: pd.Series, effect: pd.Series, max_lag: int = 4) -> GrangerRes
     Raises
     ------
     DataError
-        If either input is empty, non-numeric or all NaN, the two share
-        too few dates, or there are too few observations for ``max_lag``.
+        If either input is empty, non-numeric, all NaN or constant, the two
+        share too few dates, a value is missing inside the common sample
+        (the lags would bridge the gap; checked as in :func:`feedback_loop`),
+        there are too few observations for ``max_lag``, or the cause's lags
+        duplicate the effect's own (e.g. ``granger(r, r)``).
 
     Warns
     -----
@@ -168,11 +181,8 @@ def granger(cause: pd.Series, effect: pd.Series, max_lag: int = 4) -> GrangerRes
     0.16
     """
     max_lag = positive_int(max_lag, "max_lag")
-    c = as_series(cause, "cause")
-    e = as_series(effect, "effect")
-    names = (str(c.name), str(e.name)) if c.name != e.name else ("cause", "effect")
     need = 3 * max_lag + 2 + 10  # 2*max_lag+1 regressors, plus lags, plus a few residual df
-    frame = align({"cause": c, "effect": e}, min_obs=need, why=f"for max_lag={max_lag}")
+    frame, names = checked_panel({"cause": cause, "effect": effect}, min_obs=need, why=f"for max_lag={max_lag}")
     st = stationarity(frame)
     st.index = list(names)
     warn_nonstationary(st)

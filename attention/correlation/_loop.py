@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
-from .._validate import as_series, checked_panel
+from .._validate import as_series, checked_panel, random_generator
 from ..errors import DataError, NonStationaryWarning
 from ._diagram import _draw_links, _null_histograms
 from ._stationarity import stationarity, warn_nonstationary
@@ -187,6 +188,7 @@ class FeedbackLoopResult(ResultMixin):
             "effect = sds the effect moves after a one-sd move of the cause (sum over lags); R2p = partial R2;",
             "p = one-sided surrogate p-value in the claimed direction (the test); p(t), p(F) = textbook",
             "asymptotic p-values (one-sided t of the summed lags, two-sided Granger F), for reference.",
+            *method_note("loop"),
         ]
         if self.placebo is not None:
             k = len(self.placebo)
@@ -343,7 +345,7 @@ def feedback_loop(
     st = _stationarity_of(frame, names)
     warn_nonstationary(st)
 
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     rows, null, blocks = _run_links(frame, _LINKS, signs, plan, rng, names)
     links = _links_table(rows, plan.alpha)
     p_loop = float(links["p_surrogate"].max())

@@ -187,6 +187,8 @@ def rolling_stability(
             except DataError:
                 continue
             s = {k: v[0] for k, v in _link_stats(eff, *eff.cross(z[cause][None]), plan.lag_set).items()}
+            if not np.isfinite(s["t"]):
+                continue  # the cause's lags duplicate the effect's own in this window: nothing to describe
             t = sign * s["t"]
             rows.append({
                 "start": part.index[0],
@@ -199,4 +201,9 @@ def rolling_stability(
                 "t_stat": float(t),
                 "p_t": float(stats.t.sf(t, s["df"])),
             })
+    if not rows:
+        raise DataError(
+            f"attention, returns, flows: no {window}-period window has series that vary independently"
+            " (flat stretches, or one series copying another); check the inputs"
+        )
     return RollingStabilityResult(table=pd.DataFrame(rows), window=window, step=step, names=names, signs=signs)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
-from .._validate import as_series, checked_panel
+from .._validate import as_series, checked_panel, random_generator
 from ..errors import DataError
 from ._diagram import _draw_links, _null_histograms
 from ._loop import _stationarity_of
@@ -116,6 +117,7 @@ class RotationResult(ResultMixin):
                 f"{fmt_p(r.p_granger):>7} {fmt_p(r.p_surrogate):>7} {fmt_p(r.p_holm):>7}  {'yes' if r.holds else 'no'}"
             )
         lines += ["", self.verdict, "holds = Holm-adjusted surrogate p <= alpha with the claimed sign."]
+        lines += method_note("rotation")
         lines += stationarity_caution(self.stationarity)
         return "\n".join(lines)
 
@@ -233,7 +235,7 @@ def rotation_test(
     frame = checked.rename(columns={"relative_returns": "relative"})
     st = _stationarity_of(frame, names)
     warn_nonstationary(st)
-    rows, null, blocks = _run_links(frame, _ROTATION, signs, plan, np.random.default_rng(seed), names)
+    rows, null, blocks = _run_links(frame, _ROTATION, signs, plan, random_generator(seed), names)
     rename = _ROTATION_NAMES
     rows = {rename[k]: v for k, v in rows.items()}
     links = _links_table(rows, plan.alpha)

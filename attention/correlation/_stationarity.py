@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from .._typing import SeriesOrFrame
@@ -33,7 +34,8 @@ def stationarity(data: SeriesOrFrame, alpha: float = 0.05) -> pd.DataFrame:
     Raises
     ------
     DataError
-        If a series has fewer than 20 observations.
+        If a series has fewer than 20 observations or is constant (the
+        tests are undefined without variation).
 
     Examples
     --------
@@ -58,6 +60,11 @@ def stationarity(data: SeriesOrFrame, alpha: float = 0.05) -> pd.DataFrame:
         x = frame[name].dropna().to_numpy()
         if len(x) < 20:
             raise DataError(f"data[{name!r}]: stationarity tests need at least 20 observations, got {len(x)}")
+        if np.ptp(x) <= 1e-12 * max(1.0, np.abs(x).max()):
+            raise DataError(
+                f"data[{name!r}]: the series is constant ({x[0]:g}), so ADF and KPSS are undefined; "
+                "a flat series has no dynamics to test"
+            )
         adf = adfuller(x, autolag="AIC", result_object=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InterpolationWarning)

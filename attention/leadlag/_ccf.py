@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import lagmat, ssr
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import checked_panel, positive_int
 from ..correlation._multitest import holm
@@ -214,6 +215,7 @@ class CrossCorrelationResult(ResultMixin):
                 f"fall outside the pointwise band (about {0.05 * len(t):.1f} expected by chance)."
             )
         lines += stationarity_caution(self.stationarity, "correlate changes, not levels")
+        lines += method_note("ccf")
         return "\n".join(lines)
 
     def plot(self, ax: Axes | None = None) -> Figure:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._linalg import trend_terms
 from .._results import ResultMixin, new_axes
-from .._validate import positive_int
+from .._validate import positive_int, random_generator
 from ..errors import DataError
 from ._ccf import Z975
 
@@ -249,7 +249,7 @@ def impulse_responses(
     lower, upper, clow, cupp = {}, {}, {}, {}
     if bands == "bootstrap":
         repl = positive_int(repl, "repl", minimum=20)
-        rng = np.random.default_rng(seed)
+        rng = random_generator(seed)
         boot = _bootstrap_var(Y, fit, var.p, var.trend, repl, rng)
         phi_b = _ma(boot["A"], periods)
         for pm in perms:

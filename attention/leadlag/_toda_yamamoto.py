@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import ssr
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes
 from .._validate import checked_panel, positive_int
 from ..correlation._stationarity import stationarity
+from ..errors import DataError
 from ._ccf import Z975
 from ._var import _var_fit, _var_select
 
@@ -130,6 +132,7 @@ class TodaYamamotoResult(ResultMixin):
             f"The {self.d_max} extra lag(s) are estimated but not tested; that keeps the chi-square",
             "valid whether the series are stationary, integrated or cointegrated.",
             "Predictive precedence, not proof of cause.",
+            *method_note("ty"),
         ]
         return "\n".join(lines)
 
@@ -283,7 +286,13 @@ def toda_yamamoto(
         d_max = max(orders)
     integration = pd.DataFrame(rows)
 
-    core = _ty_core(frame.to_numpy(), max_lags, d_max)
+    try:
+        core = _ty_core(frame.to_numpy(), max_lags, d_max)
+    except np.linalg.LinAlgError:
+        raise DataError(
+            f"cause, effect: the levels VAR with {max_lags} + {d_max} lags is singular (the series, or their lags,"
+            " are collinear); check that the two series differ, or lower max_lags / d_max"
+        ) from None
     p, m = core["p"], core["p"] + d_max
     coefficients = pd.DataFrame(
         {"coef": core["coef"], "se": core["se"], "tested": [i < p for i in range(m)]},

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._linalg import lagmat, ssr, trend_terms
+from .._method_notes import method_note
 from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import checked_panel, positive_int
 from ..correlation._multitest import holm
@@ -205,6 +206,7 @@ class VarResult(ResultMixin):
         if K > 2:
             lines.append("Each test conditions on the lags of the other variables in the VAR.")
         lines += stationarity_caution(self.stationarity, "F-tests in levels mislead - use changes or toda_yamamoto()")
+        lines += method_note("var")
         return "\n".join(lines)
 
     def plot(self, ax: Axes | None = None) -> Figure:
@@ -287,6 +289,20 @@ class VarResult(ResultMixin):
         return impulse_responses(self, periods, orderings, bands, repl, seed)
 
 
+def _check_not_collinear(frame: pd.DataFrame) -> None:
+    """Refuse columns that are exact linear combinations of each other: their VAR residual covariance is singular."""
+    z = frame.to_numpy()
+    z = (z - z.mean(axis=0)) / z.std(axis=0)
+    sv = np.linalg.svd(z, compute_uv=False)
+    if sv.min() <= 1e-8 * sv.max():
+        weights = np.linalg.svd(z)[2][-1]
+        involved = [str(c) for c, w in zip(frame.columns, weights) if abs(w) > 1e-6]
+        raise DataError(
+            f"data: the columns {involved} are collinear (one is a linear combination of the others), so the VAR's"
+            " residual covariance is singular and its tests undefined; drop one of them"
+        )
+
+
 def var_analysis(
     data: pd.DataFrame, max_lags: int = 8, ic: Literal["aic", "bic", "hqic", "fpe"] = "bic",
     trend: Literal["n", "c", "ct", "ctt"] = "c",
@@ -337,7 +353,7 @@ def var_analysis(
     ------
     DataError
         For fewer than two columns, duplicate dates, NaN inside the sample,
-        a constant column, an unknown ``ic`` or ``trend``, or fewer than
+        a constant column, collinear columns, an unknown ``ic`` or ``trend``, or fewer than
         ``max_lags (K + 1) + m + 10`` rows.
 
     Warns
@@ -400,6 +416,7 @@ def var_analysis(
     need = max_lags * (K + 1) + m + 10
     series = {n: data.iloc[:, i] for i, n in enumerate(names)}
     frame, _ = checked_panel(series, min_obs=need, why=f"for max_lags={max_lags} with {K} series")
+    _check_not_collinear(frame)
     st = stationarity(frame)
     warn_nonstationary(st, "a VAR in levels gives invalid Granger tests; use changes or toda_yamamoto()")
 
