@@ -112,6 +112,31 @@ def chain_windows(windows: list[Scaled], *, labels=None) -> tuple[Scaled, pd.Dat
     ------
     DataError
         If two consecutive windows share no date on which both are positive.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=3, freq="D")
+    >>> window = Scaled.from_rounded(pd.DataFrame({"iwm": [0.0, 40.0, 100.0]}, index=days))
+    >>> window.low["iwm"].tolist(), window.high["iwm"].tolist()  # what Google's integers stand for
+    ([0.0, 39.5, 99.5], [0.5, 40.5, 100.5])
+
+    Examples
+    --------
+    Two windows of one term, overlapping on two days where the second reads half the first:
+
+    >>> import numpy as np, pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=6, freq="D")
+    >>> first = Scaled.from_rounded(pd.DataFrame({"iwm": [40.0, 60, 100, 80, np.nan, np.nan]}, index=days))
+    >>> second = Scaled.from_rounded(pd.DataFrame({"iwm": [np.nan, np.nan, 50.0, 40, 30, 20]}, index=days))
+    >>> chained, factors = chain_windows([first, second], labels=["Jan 1-4", "Jan 3-6"])
+    >>> chained.value["iwm"].tolist()
+    [40.0, 60.0, 100.0, 80.0, 60.0, 40.0]
+    >>> factors.round(3)  # doctest: +NORMALIZE_WHITESPACE
+             factor  factor_low  factor_high  overlap_points
+    window
+    Jan 1-4     1.0       1.000        1.000               0
+    Jan 3-6     2.0       1.967        2.034               2
     """
     if not windows:
         raise DataError("windows: nothing to chain")
@@ -197,6 +222,27 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
     near the rounding floor in either batch, rounding is no longer noise that
     averages out (a run of 1s stays 1s), so the interval is widened to hold
     the whole rounding interval of the factor as well.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=4, freq="D")
+    >>> popular = Scaled.from_rounded(pd.DataFrame({"stocks": [100.0, 90, 95, 80], "small caps": [20.0, 25, 22, 30]},
+    ...                                            index=days))
+    >>> rare = Scaled.from_rounded(pd.DataFrame({"small caps": [80.0, 100, 88, 96], "iwm": [10.0, 12, 8, 11]},
+    ...                                         index=days))
+    >>> joined, batches = rescale_batches([popular, rare], ["small caps"])
+    >>> joined.value.round(2)  # doctest: +NORMALIZE_WHITESPACE
+                stocks  small caps   iwm
+    2024-01-01   100.0       21.32  2.66
+    2024-01-02    90.0       26.65  3.20
+    2024-01-03    95.0       23.45  2.13
+    2024-01-04    80.0       25.58  2.93
+    >>> batches[["anchor", "factor", "factor_low", "factor_high"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+               anchor  factor  factor_low  factor_high
+    batch
+    0             NaN   1.000       1.000        1.000
+    1      small caps   0.266       0.234        0.303
     """
     n = len(batches)
     if isinstance(anchors, str):
@@ -356,6 +402,24 @@ def scale_levels(values: pd.DataFrame, factors: pd.Series, factor_se: pd.Series,
         Index term; ``level`` (mean over the range), ``level_low``,
         ``level_high``, ``se`` (of the log level relative to the reference),
         ``reference`` (True for the most popular term).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=4, freq="D")
+    >>> popular = Scaled.from_rounded(pd.DataFrame({"stocks": [100.0, 90, 95, 80], "small caps": [20.0, 25, 22, 30]},
+    ...                                            index=days))
+    >>> rare = Scaled.from_rounded(pd.DataFrame({"small caps": [80.0, 100, 88, 96], "iwm": [10.0, 12, 8, 11]},
+    ...                                         index=days))
+    >>> joined, batches = rescale_batches([popular, rare], ["small caps"])
+    >>> factors = pd.Series({"stocks": 1.0, "small caps": 1.0, "iwm": batches.loc[1, "factor"]})
+    >>> factor_se = pd.Series({"stocks": 0.0, "small caps": 0.0, "iwm": batches.loc[1, "factor_se"]})
+    >>> scale_levels(joined.value, factors, factor_se, noise_sd=0.05).round(2)  # doctest: +NORMALIZE_WHITESPACE
+                level  level_low  level_high    se  reference
+    term
+    stocks      91.25      86.86       95.86  0.03       True
+    small caps  24.25      22.60       26.02  0.04      False
+    iwm          2.73       2.35        3.17  0.08      False
     """
     level = values.mean()
     own = values / (factors.reindex(values.columns) * unit)
@@ -404,6 +468,22 @@ def benchmark_to_coarse(fine: Scaled, coarse: pd.DataFrame, *, smooth_days: int 
     (Scaled, Series)
         The corrected series and the per-period correction applied (for
         inspection).
+
+    Examples
+    --------
+    Two years of daily values whose chain drifted up 30%, against one weekly pull of the same term:
+
+    >>> import numpy as np, pandas as pd
+    >>> days = pd.date_range("2023-01-01", periods=728, freq="D")  # 104 Google weeks from a Sunday
+    >>> true = pd.Series(50 + 20 * np.sin(np.arange(728) / 58), index=days)
+    >>> fine = Scaled.from_rounded((true * np.linspace(1.0, 1.3, 728)).round().to_frame("iwm"))
+    >>> weekly = true.groupby(np.arange(728) // 7).sum().set_axis(days[::7])
+    >>> coarse = (100 * weekly / weekly.max()).round().to_frame("iwm")
+    >>> fixed, drift = benchmark_to_coarse(fine, coarse)
+    >>> def last_over_first_month(s):
+    ...     return round(float(s.iloc[-30:].mean() / s.iloc[:30].mean()), 2)
+    >>> last_over_first_month(true), last_over_first_month(fine.value["iwm"]), last_over_first_month(fixed.value["iwm"])
+    (0.81, 1.04, 0.83)
     """
     starts = coarse.index
     weekly = len(starts) < 2 or (starts[1] - starts[0]) <= pd.Timedelta(days=7)
