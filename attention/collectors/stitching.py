@@ -30,7 +30,9 @@ intervals do not claim a precision the answers do not have.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,14 +66,14 @@ class Scaled:
     high: pd.DataFrame
 
     @classmethod
-    def from_rounded(cls, value: pd.DataFrame) -> "Scaled":
+    def from_rounded(cls, value: pd.DataFrame) -> Scaled:
         """Bounds of Google's integers: v +/- 0.5, never below zero."""
         return cls(value, (value - 0.5).clip(lower=0), value + 0.5)
 
-    def scale(self, factor: float, low: float, high: float) -> "Scaled":
+    def scale(self, factor: float, low: float, high: float) -> Scaled:
         return Scaled(self.value * factor, self.low * low, self.high * high)
 
-    def columns(self, cols) -> "Scaled":
+    def columns(self, cols: Sequence[Hashable]) -> Scaled:
         return Scaled(self.value[cols], self.low[cols], self.high[cols])
 
 
@@ -91,7 +93,9 @@ def _ratio(ref: Scaled, new: Scaled) -> tuple[float, float, float, int]:
     return factor, low, high, n
 
 
-def chain_windows(windows: list[Scaled], *, labels=None) -> tuple[Scaled, pd.DataFrame]:
+def chain_windows(
+    windows: Sequence[Scaled], *, labels: Iterable[Hashable] | None = None
+) -> tuple[Scaled, pd.DataFrame]:
     """Chain overlapping windows of the same terms onto the first window's scale.
 
     Parameters
@@ -184,7 +188,7 @@ def _median_positive(values: pd.Series) -> float:
     return float(values.median()) if len(values) else np.nan
 
 
-def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFrame]:
+def rescale_batches(batches: Sequence[Scaled], anchors: str | Sequence[str]) -> tuple[Scaled, pd.DataFrame]:
     """Put batches that share anchor terms onto the first batch's scale.
 
     Parameters
@@ -253,7 +257,7 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
             raise DataError(f"anchors: expected one anchor per batch after the first ({n - 1}), got {len(anchors)}")
         links = [(k, a) for k, a in enumerate(anchors)]
     factor, se = [1.0], [0.0]
-    rows = [{"batch": 0, "parent": np.nan, "anchor": None, "factor": 1.0, "factor_se": 0.0, "factor_low": 1.0,
+    rows: list[dict[str, Any]] = [{"batch": 0, "parent": np.nan, "anchor": None, "factor": 1.0, "factor_se": 0.0, "factor_low": 1.0,
              "factor_high": 1.0, "overlap_points": 0, "anchor_median": np.nan, "noise_sd": np.nan}]
     for b, (parent, anchor) in enumerate(links, start=1):
         if anchor not in batches[b].value or anchor not in batches[parent].value:
@@ -278,7 +282,7 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
                      "factor_low": factor[b] * np.exp(-_Z * se[b]), "factor_high": factor[b] * np.exp(_Z * se[b]),
                      "overlap_points": points, "anchor_median": floor, "noise_sd": noise})
     # Each term from the batch where it reads highest: its rounding costs least there.
-    home: dict = {}
+    home: dict[Hashable, tuple[int, float]] = {}
     for b, batch in enumerate(batches):
         for term in batch.value.columns:
             level = _median_positive(batch.value[term])
@@ -294,8 +298,8 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
     return joined, pd.DataFrame(rows).set_index("batch")
 
 
-def group_by_popularity(levels: dict, *, peaks: dict | None = None, size: int = 5,
-                        span: float = 100 / (2 * ROUNDING_FLOOR)) -> tuple[list[tuple], list[str]]:
+def group_by_popularity(levels: dict[str, float], *, peaks: dict[str, float] | None = None, size: int = 5,
+                        span: float = 100 / (2 * ROUNDING_FLOOR)) -> tuple[list[tuple[str, ...]], list[str]]:
     """Batches of similar popularity, chained from the most popular to the rarest.
 
     Terms are sorted by ``levels`` (rough mean popularity on any common
@@ -344,7 +348,7 @@ def group_by_popularity(levels: dict, *, peaks: dict | None = None, size: int = 
     if not known:  # nothing has data: no scale to link, the batches only split the requests
         chunks = [missing[:size]] + [[missing[0], *missing[i : i + size - 1]] for i in range(size, len(missing), size - 1)]
         return [tuple(c) for c in chunks], [missing[0]] * (len(chunks) - 1)
-    batches: list[list] = []
+    batches: list[list[str]] = []
     anchors: list[str] = []
     i = 0
     while known:
