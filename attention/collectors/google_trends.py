@@ -402,6 +402,24 @@ def collect_google_trends(
         When a term's values are mostly below 5 even in the request that
         reads it best, where Google's integer rounding is a 10% error or
         more, or when an anchor sits there in one of the batches it links.
+
+    Examples
+    --------
+    Offline, against a fake Google that scales, rounds and samples the way Google does:
+
+    >>> from attention.collectors import Politeness
+    >>> from attention.testing import FakeGoogleTrends, latent_attention
+    >>> fake = FakeGoogleTrends(latent_attention(["small caps", "AI stocks"], seed=3), seed=3)
+    >>> frame = collect_google_trends(["small caps", "AI stocks"], start="2024-01-01", end="2024-12-31",
+    ...                               session=fake, politeness=Politeness(pace=0))
+    >>> weekly = frame[frame["metric"] == "search_interest"]
+    >>> weekly.groupby("term")["value"].agg(["size", "max"])  # doctest: +NORMALIZE_WHITESPACE
+                size    max
+    term
+    AI stocks     51  100.0
+    small caps    51   89.0
+    >>> fake.data_calls  # one explore and one interest-over-time request
+    2
     """
     labels = _terms(terms)
     if backend not in ("web", "official"):
@@ -737,6 +755,18 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
     ------
     DataError, CollectorError
         As :func:`collect_google_trends`.
+
+    Examples
+    --------
+    >>> from attention.collectors import Politeness
+    >>> from attention.testing import FakeGoogleTrends, latent_attention
+    >>> fake = FakeGoogleTrends(latent_attention(["small caps", "AI stocks"], seed=3))
+    >>> related = collect_related_queries(["small caps"], start="2024-01-01", end="2024-12-31", session=fake,
+    ...                                   politeness=Politeness(pace=0))
+    >>> related[["kind", "query", "value", "formatted_value"]]
+         kind                      query  value formatted_value
+    0     top       small caps AI stocks  100.0             100
+    1  rising  small caps AI stocks news  250.0           +250%
     """
     labels = _terms(terms)
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
