@@ -338,7 +338,8 @@ def _required(tree: Any) -> frozenset[bytes] | None:
             options.append(_required(arg))
         elif op is _sre_parse.BRANCH:
             branches = [_required(branch) for branch in arg[1]]
-            options.append(None if None in branches else frozenset().union(*(b for b in branches if b is not None)))
+            known = [b for b in branches if b is not None]
+            options.append(None if len(known) < len(branches) else frozenset().union(*known))
     if run:
         options.append(frozenset([bytes(run)]))
     found = [o for o in options if o]

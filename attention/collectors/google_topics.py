@@ -242,7 +242,8 @@ def collect_related_topics(
     >>> session = ReplaySession([
     ...     {"method": "GET", "url": f"{trends}/explore/", "status": 404, "body": "",
     ...      "headers": {"Set-Cookie": ["NID=1"]}},
-    ...     {"method": "POST", "url": f"{trends}/api/explore", "status": 200, "body": ")]}'\\n" + json.dumps(widgets)},
+    ...     {"method": "POST", "url": f"{trends}/api/explore", "status": 200,
+    ...      "body": ")]}'\\n" + json.dumps(widgets)},
     ...     {"method": "GET", "url": f"{trends}/api/widgetdata/relatedsearches", "status": 200,
     ...      "body": ")]}',\\n" + json.dumps(topics)}])
     >>> rows = collect_related_topics(["pizza"], "2021-01-01", "2021-12-31", session=session,

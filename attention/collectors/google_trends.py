@@ -247,8 +247,10 @@ class _Collector:
         self.geo, self.category, self.gprop, self.draws = geo, category, gprop, draws
         self.store, self.connection, self.progress = store, connection, progress
         self.fetched = self.cached = 0
-        self.raw_levels: dict[str, dict[tuple[str, ...], list[float]]] = {}  # query -> batch -> its median in each window
-        self._answers: dict[str, tuple[pd.DataFrame, pd.Series, pd.Series]] = {}  # a request asked twice in one run (probe, then batch) is sent once
+        # query -> batch -> its median in each window
+        self.raw_levels: dict[str, dict[tuple[str, ...], list[float]]] = {}
+        # a request asked twice in one run (probe, then batch) is sent once
+        self._answers: dict[str, tuple[pd.DataFrame, pd.Series, pd.Series]] = {}
 
     def pull(
         self, queries: tuple[str, ...], start: pd.Timestamp, end: pd.Timestamp, draw: int
@@ -508,8 +510,8 @@ def collect_google_trends(
     return frame
 
 
-def _official(labels: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, *, geo: str, category: int, gprop: str,
-              resolution: str, anchor: str, draws: int, benchmark: bool, include_partial: bool,
+def _official(labels: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, *, geo: str, category: int,
+              gprop: str, resolution: str, anchor: str, draws: int, benchmark: bool, include_partial: bool,
               store: Store | StrPath | None, session: Any, politeness: Politeness | None, progress: bool,
               credentials: Any, api_key: str | None, project: str | None) -> pd.DataFrame:
     """``backend="official"``: the API's own scale; the web backend's scaling options do not apply."""
@@ -668,7 +670,9 @@ def _collect(
     return joined, flags, spread, meta
 
 
-def _levels(frame: pd.DataFrame, meta: dict[str, Any], labels: dict[str, str], unit: float) -> pd.DataFrame | None:
+def _levels(
+    frame: pd.DataFrame, meta: dict[str, Any], labels: dict[str, str], unit: float
+) -> pd.DataFrame | None:
     """Each term's mean level with its 95% interval (None with one batch: nothing was chained)."""
     table = meta["batch_factors"]
     if table is None or not frame["value"][frame["metric"] == METRIC].notna().any():
@@ -684,8 +688,8 @@ def _levels(frame: pd.DataFrame, meta: dict[str, Any], labels: dict[str, str], u
     return scale_levels(values, factors, factor_se, noise_sd, unit=unit)
 
 
-def _assemble(scaled: Scaled, flags: pd.DataFrame, spread: pd.DataFrame, labels: dict[str, str], include_partial: bool,
-              *, stitched: bool) -> pd.DataFrame:
+def _assemble(scaled: Scaled, flags: pd.DataFrame, spread: pd.DataFrame, labels: dict[str, str],
+              include_partial: bool, *, stitched: bool) -> pd.DataFrame:
     flags = flags.reindex(index=scaled.value.index, columns=scaled.value.columns).fillna("").astype(object)
     # The largest value that is kept is 100; a dropped partial point must not set the scale.
     kept = scaled.value.where(~flags.apply(lambda c: c.str.contains("partial"))) if not include_partial else scaled.value
@@ -713,7 +717,8 @@ def _assemble(scaled: Scaled, flags: pd.DataFrame, spread: pd.DataFrame, labels:
 
 
 def _warn_rounding_floor(
-    levels: dict[str, dict[tuple[str, ...], list[float]]], labels: dict[str, str], batch_factors: pd.DataFrame | None
+    levels: dict[str, dict[tuple[str, ...], list[float]]], labels: dict[str, str],
+    batch_factors: pd.DataFrame | None,
 ) -> None:
     """Warn about terms that sit near the floor even in the batch that reads them best, and about anchors there."""
     by_query = {q: label for label, q in labels.items()}

@@ -396,7 +396,8 @@ def fetch_reddit_counts(
                     request = {"backend": "arctic_shift", "endpoint": "aggregate", "kind": kind, "params": params}
                     http.progress = f"daily counts of r/{subreddit} {kind}s from {_utc(lo)}"
                     buckets, from_store = answer(
-                        store if settled else None, _key(**request), fetch=functools.partial(http.aggregate, kind, params),
+                        store if settled else None, _key(**request),
+                        fetch=functools.partial(http.aggregate, kind, params),
                         validate=lambda text: check_buckets(text, http.progress), source=SOURCE, name="Arctic Shift",
                         request=request)
                     cached += from_store
