@@ -45,7 +45,6 @@ PUBLIC = _public_objects()
 # Public names without an example yet (strict xfail: remove a name once its example is written).
 PENDING = {
     "attention.claims.check_article",
-    "attention.collectors.stitching.Scaled",
     "attention.market.etf_flows",
     "attention.pipeline.PipelineResult",
     "attention.pipeline.run",

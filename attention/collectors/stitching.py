@@ -59,7 +59,16 @@ _Z = 1.959964
 
 @dataclass(frozen=True)
 class Scaled:
-    """Values on one scale with their rounding bounds (same shape, same labels)."""
+    """Values on one scale with their rounding bounds (same shape, same labels).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=3, freq="D")
+    >>> window = Scaled.from_rounded(pd.DataFrame({"iwm": [0.0, 40.0, 100.0]}, index=days))
+    >>> window.low["iwm"].tolist(), window.high["iwm"].tolist()  # what Google's integers stand for
+    ([0.0, 39.5, 99.5], [0.5, 40.5, 100.5])
+    """
 
     value: pd.DataFrame
     low: pd.DataFrame
@@ -116,14 +125,6 @@ def chain_windows(
     ------
     DataError
         If two consecutive windows share no date on which both are positive.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> days = pd.date_range("2024-01-01", periods=3, freq="D")
-    >>> window = Scaled.from_rounded(pd.DataFrame({"iwm": [0.0, 40.0, 100.0]}, index=days))
-    >>> window.low["iwm"].tolist(), window.high["iwm"].tolist()  # what Google's integers stand for
-    ([0.0, 39.5, 99.5], [0.5, 40.5, 100.5])
 
     Examples
     --------
