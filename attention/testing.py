@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlparse, urlsplit
 import numpy as np
 import pandas as pd
 
-from ._typing import StrPath
+from ._typing import DateLike, StrPath
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ __all__ = [
     "ReplaySession",
     "latent_attention",
     "planted_loop",
+    "planted_loop_weekly",
 ]
 
 #: Longest window (days) for which Google answers with daily values.
@@ -134,6 +135,28 @@ def planted_loop(
         f[t] = strength * a[t - 1] + e[t, 1]
         r[t] = strength * f[t - 1] + e[t, 2]
     return a[burn:], r[burn:], f[burn:]
+
+
+def planted_loop_weekly(
+    n: int = 300, strength: float = 0.4, *, seed: int = 1, start: DateLike = "2015-01-04"
+) -> pd.DataFrame:
+    """:func:`planted_loop` as weekly series: what the loop tests take, with a truth to find.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``attention``, ``returns``, ``flows``, indexed by Google
+        weeks (Sundays) from ``start``.
+
+    Examples
+    --------
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)
+    >>> data.shape, f"{data.index[0]:%Y-%m-%d}", data.index.freqstr
+    ((300, 3), '2015-01-04', 'W-SUN')
+    """
+    weeks = pd.date_range(start, periods=n, freq="W-SUN")
+    series = planted_loop(n, strength, np.random.default_rng(seed))
+    return pd.DataFrame(dict(zip(("attention", "returns", "flows"), series)), index=weeks)
 
 
 def _resolution(days: int) -> str:

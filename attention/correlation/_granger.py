@@ -65,11 +65,8 @@ class GrangerResult(ResultMixin):
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> result = granger(attention, flows, max_lag=2)
@@ -168,11 +165,8 @@ def granger(cause: pd.Series, effect: pd.Series, max_lag: int = 4) -> GrangerRes
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> granger(attention, flows, max_lag=2).best_lag  # attention leads flows by one week

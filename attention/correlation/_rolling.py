@@ -37,11 +37,8 @@ class RollingStabilityResult(ResultMixin):
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> rolling_stability(attention, returns, flows, window=104, step=52)
@@ -147,11 +144,8 @@ def rolling_stability(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> windows = rolling_stability(attention, returns, flows, window=104, step=52).to_frame()

@@ -39,11 +39,9 @@ def stationarity(data: SeriesOrFrame, alpha: float = 0.05) -> pd.DataFrame:
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> import pandas as pd
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> stationarity(pd.DataFrame({"attention": attention, "level": attention.cumsum()}))["stationary"]

@@ -56,11 +56,8 @@ class TodaYamamotoResult(ResultMixin):
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> toda_yamamoto(attention.cumsum(), flows.cumsum(), d_max=1)  # levels that wander: no differencing needed

@@ -113,11 +113,8 @@ class VarResult(ResultMixin):
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> from attention import var_analysis
@@ -372,11 +369,8 @@ def var_analysis(
 
     Examples
     --------
-    >>> import numpy as np, pandas as pd
-    >>> from attention.testing import planted_loop
-    >>> weeks = pd.date_range("2015-01-04", periods=300, freq="W-SUN")
-    >>> data = pd.DataFrame(dict(zip(["attention", "returns", "flows"],
-    ...                              planted_loop(300, 0.4, np.random.default_rng(1)))), index=weeks)
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
     >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
 
     >>> from attention import var_analysis
