@@ -19,9 +19,9 @@ _NOTES = {
         " autocorrelation alone."
     ),
     "loop": (
-        "Test: per link, the t of the summed cause-lag coefficients in a regression of the effect on its own"
-        " lags (one-sided, in the claimed direction), its p from surrogates of the cause that keep its"
-        " autocorrelation. p(F) is Granger's two-sided F on the same regression with textbook p-values: it can"
+        "Test: per link, the heteroskedasticity-robust t of the summed cause-lag coefficients in a regression"
+        " of the effect on its own lags and the controls' (one-sided, in the claimed direction), its p from"
+        " surrogates of the cause that keep its autocorrelation, each studentised the same way. p(F) is Granger's two-sided F on the same regression with textbook p-values: it can"
         " reject when lag effects of opposite signs cancel in the sum (no loop in the claimed sense), and miss"
         " a small effect spread evenly over the lags that the summed test finds."
     ),

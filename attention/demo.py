@@ -143,6 +143,7 @@ class DemoResult(ResultMixin):
                     "links": _records(self.loop.links.reset_index(names="link")),
                     "p_loop": self.loop.p_loop,
                     "supported": self.loop.supported,
+                    "conclusion": self.loop.conclusion,
                     "verdict": self.loop.verdict,
                 },
             },

@@ -106,7 +106,7 @@ def bench_demo():
 
 
 OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",),
-          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",))
+          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",), ("calibration.py", "--quick"))
 
 
 if __name__ == "__main__":
@@ -120,4 +120,5 @@ if __name__ == "__main__":
     for script, *args in OTHERS:
         print(f"\n== benchmarks/{script} {' '.join(args)}", flush=True)
         subprocess.run([sys.executable, str(Path(__file__).parent / script), *args], check=True)
-    print("\n(benchmarks/calibration.py, the 1000-run size and power study, takes about 4 minutes: run it alone.)")
+    print("\n(The full calibration study, benchmarks/calibration.py without --quick, runs 1000 data sets per process "
+          "and length for most of an hour: run it alone, niced.)")

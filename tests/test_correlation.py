@@ -362,9 +362,9 @@ def test_too_few_observations_depend_on_the_lags():
     with pytest.raises(DataError, match="need at least 36 for max_lag=8"):
         granger(short, GOOD2, max_lag=8)
     feedback_loop(short, GOOD2, GOOD3, lags=1, n_surrogates=19, seed=0)  # 30 >= 2 * 3 + 20
-    with pytest.raises(DataError, match="need at least 54 for lags=8"):
+    with pytest.raises(DataError, match="need at least 62 for lags=8 and 1 control"):
         feedback_loop(short, GOOD2, GOOD3, lags=8, n_surrogates=19, seed=0)
-    with pytest.raises(DataError, match="need at least 54 for lags='bic' with max_lag=8"):
+    with pytest.raises(DataError, match="need at least 62 for lags=.bic. with max_lag=8 and 1 control"):
         feedback_loop(short, GOOD2, GOOD3, lags="bic", n_surrogates=19, seed=0)
     feedback_loop(short, GOOD2, GOOD3, lags="bic", max_lag=1, n_surrogates=19, seed=0)
 
@@ -423,8 +423,8 @@ def test_a_perfect_positive_link_does_not_hold_when_claimed_negative():
 # ---------------------------------------------------------------- links table, statsmodels agreement
 
 LINK_COLUMNS = [
-    "cause", "effect", "lags", "n", "expected_sign", "sign", "effect_size", "partial_r2", "t_stat",
-    "p_t", "p_granger", "p_surrogate", "p_holm", "holds",
+    "cause", "effect", "lags", "n", "expected_sign", "sign", "effect_size", "se", "ci_low", "ci_high", "mde",
+    "partial_r2", "t_stat", "p_t", "p_granger", "p_surrogate", "p_holm", "holds", "effect_bound", "conclusion",
 ]
 
 
@@ -436,55 +436,85 @@ def preis_loop_inputs(preis):
     return {"attention": log_change(preis["stocks"]), **_market_inputs(load_prices("SPY"), "SPY")}
 
 
-def _statsmodels_link(frame, cause, effect, max_lag, lags):
-    """The link regression refitted with statsmodels on the common sample: (lag, fit, contrast)."""
+def _statsmodels_link(frame, cause, effect, max_lag, lags, controls=(), cov_type="HC3"):
+    """The link regression refitted with statsmodels on the common sample: (lag, fit, contrast, x, y, restricted).
+
+    ``controls``: columns of ``frame`` whose lags 1..L enter as controls.
+    """
     import statsmodels.api as sm
 
     x, y = frame[cause].to_numpy(), frame[effect].to_numpy()
     n = len(y)
     rows = np.arange(max_lag, n)
+    zs = [frame[c].to_numpy() for c in controls]
 
-    def design(L):
-        cols = [np.ones(len(rows))] + [y[rows - j] for j in range(1, L + 1)] + [x[rows - j] for j in range(1, L + 1)]
-        return np.column_stack(cols)
+    def design(L, with_cause=True):
+        cols = [np.ones(len(rows))] + [v[rows - j] for v in (y, *zs) for j in range(1, L + 1)]
+        return np.column_stack(cols + ([x[rows - j] for j in range(1, L + 1)] if with_cause else []))
 
     fits = {L: sm.OLS(y[max_lag:], design(L)).fit() for L in lags}
     lag = min(fits, key=lambda L: fits[L].bic)
-    return lag, fits[lag], np.r_[np.zeros(lag + 1), np.ones(lag)], x, y
+    fit = sm.OLS(y[max_lag:], design(lag)).fit(cov_type=cov_type, use_t=True)
+    restricted = sm.OLS(y[max_lag:], design(lag, with_cause=False)).fit()
+    k = 1 + lag * (1 + len(zs))
+    return lag, fit, np.r_[np.zeros(k), np.ones(lag)], x, y, restricted
 
 
-@pytest.mark.parametrize(("lags", "max_lag"), [(3, 3), ("bic", 5)])
-def test_loop_statistics_equal_statsmodels_on_real_data(preis_loop_inputs, lags, max_lag):
+@pytest.mark.parametrize(
+    ("lags", "max_lag", "controls", "se"),
+    [(3, 3, ("volatility",), "hc3"), ("bic", 5, ("volatility",), "hc3"), (2, 2, ("third", "volatility"), "hc3"),
+     (2, 2, ("volatility",), "hc1"), (3, 3, None, "classical"), ("bic", 5, None, "classical")],
+)
+def test_loop_statistics_equal_statsmodels_on_real_data(preis_loop_inputs, lags, max_lag, controls, se):
+    """Every observed number equals statsmodels' OLS with the same controls and covariance (HC3, HC1 or classical)."""
     from scipy import stats
     from statsmodels.tsa.stattools import grangercausalitytests
 
-    result = feedback_loop(**preis_loop_inputs, lags=lags, max_lag=max_lag, n_surrogates=19, seed=0)
+    result = feedback_loop(**preis_loop_inputs, lags=lags, max_lag=max_lag, n_surrogates=19, seed=0,
+                           controls=controls, se=se)
     assert list(result.links.columns) == LINK_COLUMNS
-    assert result.lag_selection == ("fixed" if lags == 3 else "bic") and result.max_lag == max_lag
+    assert result.lag_selection == ("fixed" if lags != "bic" else "bic") and result.max_lag == max_lag
+    assert result.se == se and len(result.controls) == len(controls or ())
     frame = pd.concat(preis_loop_inputs, axis=1, join="inner").dropna()
-    candidates = [3] if lags == 3 else range(1, max_lag + 1)
+    frame["volatility"] = frame["returns"].abs()
+    candidates = [lags] if lags != "bic" else range(1, max_lag + 1)
+    third = {"attention": "flows", "flows": "returns", "returns": "attention"}
     for (cause, effect), sign in zip([("returns", "attention"), ("attention", "flows"), ("flows", "returns")], [1, 1, 1]):
         row = result.links.loc[f"{cause} -> {effect}"]
-        lag, fit, contrast, x, y = _statsmodels_link(frame, cause, effect, max_lag, candidates)
+        ctrl = [third[effect] for c in (controls or ()) if c == "third"] + [c for c in (controls or ()) if c == "volatility"]
+        lag, fit, contrast, x, y, restricted = _statsmodels_link(
+            frame, cause, effect, max_lag, candidates, ctrl, {"hc1": "HC1", "hc3": "HC3"}.get(se, "nonrobust")
+        )
         tt = fit.t_test(contrast)
         t = tt.tvalue.item()
         assert row["lags"] == lag and row["n"] == fit.nobs == len(frame) - max_lag
         assert row["t_stat"] == pytest.approx(sign * t, rel=1e-8, abs=1e-10)
+        assert row["se"] * y.std(ddof=1) / x.std(ddof=1) == pytest.approx(tt.sd.item(), rel=1e-8)
         # one-sided in the claimed direction, from statsmodels' two-sided p
         one_sided = tt.pvalue.item() / 2 if sign * t > 0 else 1 - tt.pvalue.item() / 2
         assert row["p_t"] == pytest.approx(one_sided, rel=1e-8, abs=1e-12)
         assert row["p_t"] == pytest.approx(stats.t.sf(sign * t, fit.df_resid), rel=1e-8, abs=1e-12)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            both = np.column_stack([y, x])[max_lag - lag :]  # grangercausalitytests drops the first `lag` rows
-            f, p_f, _, _ = grangercausalitytests(both, maxlag=[lag])[lag][0]["ssr_ftest"]
+        f, p_f, _ = _classical_f(fit, restricted, lag)
         assert row["p_granger"] == pytest.approx(p_f, rel=1e-8, abs=1e-12)
+        if not controls:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                both = np.column_stack([y, x])[max_lag - lag :]  # grangercausalitytests drops the first `lag` rows
+                gc = grangercausalitytests(both, maxlag=[lag])[lag][0]["ssr_ftest"]
+            assert row["p_granger"] == pytest.approx(gc[1], rel=1e-8, abs=1e-12)
         assert row["effect_size"] == pytest.approx(
-            fit.params[lag + 1 :].sum() * x.std(ddof=1) / y.std(ddof=1), rel=1e-8, abs=1e-12
+            fit.params[-lag:].sum() * x.std(ddof=1) / y.std(ddof=1), rel=1e-8, abs=1e-12
         )
         assert row["sign"] == np.sign(row["effect_size"])
-        restricted = fit.ssr + f * lag * fit.ssr / fit.df_resid
-        assert row["partial_r2"] == pytest.approx((restricted - fit.ssr) / restricted, rel=1e-8, abs=1e-12)
+        assert row["partial_r2"] == pytest.approx((restricted.ssr - fit.ssr) / restricted.ssr, rel=1e-8, abs=1e-12)
+
+
+def _classical_f(fit, restricted, lag):
+    """The classical F test that the cause's lags add nothing (whatever covariance ``fit`` uses)."""
+    from scipy import stats
+
+    f = (restricted.ssr - fit.ssr) / lag / (fit.ssr / fit.df_resid)
+    return f, stats.f.sf(f, lag, fit.df_resid), lag
 
 
 @pytest.mark.filterwarnings("ignore::attention.errors.NonStationaryWarning")
@@ -509,9 +539,9 @@ def test_surrogate_statistics_equal_statsmodels_refits(surrogate):
         assert block == pytest.approx(_politis_white(_standardise(x)))
         surrogates = list(x[_stationary_indices(rng, B, n, block)])
     null = result.null["returns -> attention"]
-    for i in range(6):
-        sframe = frame.assign(returns=surrogates[i])
-        _, fit, contrast, *_ = _statsmodels_link(sframe, "returns", "attention", K, range(1, K + 1))
+    for i in range(6):  # the control, |returns|, stays with the returns; only the cause is a surrogate
+        sframe = frame.assign(returns=surrogates[i], volatility=frame["returns"].abs())
+        _, fit, contrast, *_ = _statsmodels_link(sframe, "returns", "attention", K, range(1, K + 1), ["volatility"])
         assert null[i] == pytest.approx(fit.t_test(contrast).tvalue.item(), rel=1e-8, abs=1e-10)
 
 

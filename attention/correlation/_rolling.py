@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +113,7 @@ def rolling_stability(
     step: int = 13,
     lags: int | str = 2,
     max_lag: int = 8,
-    signs: tuple[int, int, int] = (1, 1, 1),
+    signs: Sequence[int] = (1, 1, 1),
 ) -> RollingStabilityResult:
     """The loop's link statistics over rolling windows, to see whether they are stable.
 

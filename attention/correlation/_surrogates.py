@@ -7,7 +7,9 @@ one small solve, and circular shifts are computed for all shifts at once by FFT.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,36 +44,39 @@ class _Effect:
     """What every regression of one effect series shares, whatever the cause.
 
     Rows are the common sample t = max_lag..n-1, so that regressions with
-    different lags are compared on the same data. The own-lag block
-    [1, y_{t-1}, ..., y_{t-max_lag}] is orthonormalised once; QR keeps spans
-    nested (the first 1 + L columns of Q span the constant and the first L own
-    lags), so one factorisation serves every lag L.
+    different lags are compared on the same data. The block every model of
+    this effect shares - a constant, then for each lag j = 1..max_lag the
+    effect at t - j and each control at t - j - is orthonormalised once; QR
+    keeps spans nested (the first ``width[L]`` columns of Q span the constant
+    and lags 1..L of the effect and the controls), so one factorisation
+    serves every lag L.
     """
 
-    def __init__(self, y: np.ndarray, max_lag: int, name: str):
+    def __init__(self, y: np.ndarray[Any, Any], max_lag: int, name: str, controls: Sequence[np.ndarray[Any, Any]] = ()) -> None:
         n = len(y)
         m = n - max_lag
-        own = np.column_stack([np.ones(m)] + [y[max_lag - j : n - j] for j in range(1, max_lag + 1)])
+        per_lag = [y, *controls]
+        own = np.column_stack([np.ones(m)] + [v[max_lag - j : n - j] for j in range(1, max_lag + 1) for v in per_lag])
         q, r = np.linalg.qr(own)
         d = np.abs(np.diag(r))
         if d.min() <= 1e-8 * d.max():
+            what = "its own lags and the controls' lags are" if controls else "its own lags are"
             raise DataError(
-                f"{name}: its own lags are collinear (a periodic or degenerate series); "
-                "regressions on them are undefined - check the series or use fewer lags"
+                f"{name}: {what} collinear (a periodic or degenerate series, or a control that copies "
+                "the effect); regressions on them are undefined - check the series, the controls or use fewer lags"
             )
         self.n, self.K, self.m, self.q, self.y = n, max_lag, m, q, y[max_lag:]
+        self.width = [1 + L * len(per_lag) for L in range(max_lag + 1)]
         self.qy = q.T @ self.y
-        self.cols = np.column_stack([q, self.y])  # (m, K + 2): what the cause lags are crossed with
-        # ssr_r[L]: residual sum of squares of y on the constant and its first L own lags.
-        resid, ssr_r = self.y.copy(), []
-        for i in range(max_lag + 1):
-            resid -= q[:, i] * self.qy[i]
-            ssr_r.append(resid @ resid)
-        self.ssr_r = np.array(ssr_r)
-        self._spectrum = None
+        self.cols = np.column_stack([q, self.y])  # (m, W + 1): what the cause lags are crossed with
+        # resid[L], ssr_r[L]: residual of y on the shared block up to lag L, and its sum of squares.
+        self.resid = [self.y - q[:, :w] @ self.qy[:w] for w in self.width]
+        self.ssr_r = np.array([r @ r for r in self.resid])
+        self.leverage = [np.einsum("mk,mk->m", q[:, :w], q[:, :w]) for w in self.width]  # of the shared block
+        self._spectrum: np.ndarray[Any, Any] | None = None
 
     def cross(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cross-products of the lags of each row of ``xs`` (b, n): X'X (b, K, K) and X'[Q y] (b, K, K+2).
+        """Cross-products of the lags of each row of ``xs`` (b, n): X'X (b, K, K) and X'[Q y] (b, K, W+1).
 
         Row j - 1 of X is the cause at t - j on the common rows; no (b, K, m)
         lag array is built. X'[Q y] is K matrix products over column slices of
@@ -80,7 +85,7 @@ class _Effect:
         """
         b, n = xs.shape
         K, m = self.K, self.m
-        xc = np.empty((b, K, K + 2))
+        xc = np.empty((b, K, self.cols.shape[1]))
         for j in range(1, K + 1):
             xc[:, j - 1] = xs[:, K - j : K - j + m] @ self.cols
         xx = np.empty((b, K, K))
@@ -103,7 +108,7 @@ class _Effect:
         """
         n, K, m = self.n, self.K, self.m
         if self._spectrum is None:
-            pad = np.zeros((n, K + 2))
+            pad = np.zeros((n, self.cols.shape[1]))
             pad[:m] = self.cols
             self._spectrum = np.conj(np.fft.rfft(pad, axis=0))
         # corr[k] = sum_u cols[u] x[(u + k) % n]; lag j of roll(x, s) on the common rows starts at k = K - j - s.
@@ -116,53 +121,114 @@ class _Effect:
         return xx, xc
 
 
-def _solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+def _solve(a: np.ndarray[Any, Any], rhs: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     try:
-        return np.linalg.solve(a, rhs)
+        solved: np.ndarray[Any, Any] = np.linalg.solve(a, rhs)
     except np.linalg.LinAlgError:  # an exactly singular surrogate: the pseudo-inverse gives a finite answer
-        return np.linalg.pinv(a) @ rhs
+        solved = np.linalg.pinv(a) @ rhs
+    return solved
 
 
-def _link_stats(eff: _Effect, xx: np.ndarray, xc: np.ndarray, lag_set) -> dict:
-    """Regressions of the effect on its own lags and the cause's, for a batch of causes.
+def _link_stats(eff: _Effect, xx: np.ndarray[Any, Any], xc: np.ndarray[Any, Any], lag_set: tuple[int, ...]) -> dict[str, np.ndarray[Any, Any]]:
+    """Regressions of the effect on the shared block and the cause's lags, for a batch of causes.
 
     ``xx``, ``xc``: the cross-products from :meth:`_Effect.cross`. For each lag
     L in ``lag_set`` the model is
-    ``y_t = a + sum_{j<=L} b_j y_{t-j} + sum_{j<=L} c_j x_{t-j} + e_t``; with
-    more than one candidate each cause picks its own L by BIC. By
-    Frisch-Waugh-Lovell the cause lags only enter through their residuals on
-    the own-lag block, whose cross-products follow from X'X and X'Q, so each
-    cause and lag costs one L x L solve.
+    ``y_t = a + sum_{j<=L} (b_j y_{t-j} + d_j' z_{t-j} + c_j x_{t-j}) + e_t``
+    (z the controls); with more than one candidate each cause picks its own L
+    by BIC. By Frisch-Waugh-Lovell the cause lags only enter through their
+    residuals on the shared block, whose cross-products follow from X'X and
+    X'Q, so each cause and lag costs one L x L solve.
 
-    Returns (b,) arrays: ``t`` (of sum c_j), ``total`` (sum c_j), ``ssr``,
-    ``lag``, ``df`` (residual degrees of freedom).
+    Returns (b,) arrays: ``t`` (classical t of sum c_j), ``total`` (sum c_j),
+    ``ssr``, ``lag``, ``df`` (residual degrees of freedom), and (b, K) arrays
+    ``beta`` (the c_j) and ``w`` (A^-1 1, A = X_L' M X_L), zero beyond the lag.
     """
     b = xx.shape[0]
-    K, m = eff.K, eff.m
-    xq, xy = xc[:, :, : K + 1], xc[:, :, K + 1]
-    best = None
+    K, m, W = eff.K, eff.m, eff.q.shape[1]
+    xq, xy = xc[:, :, :W], xc[:, :, W]
+    best: dict[str, np.ndarray[Any, Any]] | None = None
     for L in lag_set:
-        p = xq[:, :L, : L + 1]
+        k = eff.width[L]
+        p = xq[:, :L, :k]
         a = xx[:, :L, :L] - p @ p.transpose(0, 2, 1)  # X_L' M_L X_L
-        c = xy[:, :L] - p @ eff.qy[: L + 1]  # X_L' M_L y
+        c = xy[:, :L] - p @ eff.qy[:k]  # X_L' M_L y
         sol = _solve(a, np.stack([c, np.ones_like(c)], axis=2))
-        beta, w = sol[..., 0], sol[..., 1]  # w = A^-1 1, so 1' A^-1 1 = sum(w)
-        ssr = np.maximum(eff.ssr_r[L] - np.einsum("bl,bl->b", beta, c), 0.0)  # cancellation can dip below 0
-        df = m - 2 * L - 1
+        beta, w = np.zeros((b, K)), np.zeros((b, K))
+        beta[:, :L], w[:, :L] = sol[..., 0], sol[..., 1]  # w = A^-1 1, so 1' A^-1 1 = sum(w)
+        ssr = np.maximum(eff.ssr_r[L] - np.einsum("bl,bl->b", beta[:, :L], c), 0.0)  # cancellation can dip below 0
+        df = m - k - L
         total = beta.sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             t = total / np.sqrt(ssr / df * w.sum(axis=1))
-            bic = m * np.log(ssr / m) + (2 * L + 1) * np.log(m)
-        cur = {"t": t, "total": total, "ssr": ssr, "lag": np.full(b, L), "df": np.full(b, df), "bic": bic}
+            bic = m * np.log(ssr / m) + (k + L) * np.log(m)
+        cur = {"t": t, "total": total, "ssr": ssr, "lag": np.full(b, L), "df": np.full(b, df), "bic": bic,
+               "beta": beta, "w": w}
         if best is None:
             best = cur
         else:
             better = cur["bic"] < best["bic"]  # ties keep the shorter lag
-            best = {k: np.where(better, cur[k], v) for k, v in best.items()}
+            best = {key: np.where(better if v.ndim == 1 else better[:, None], cur[key], v) for key, v in best.items()}
+    assert best is not None  # lag_set is never empty
     return best
 
 
-def _stationary_indices(rng, b: int, n: int, block: float) -> np.ndarray:
+def _studentised(eff: _Effect, xs: np.ndarray[Any, Any], fit: dict[str, np.ndarray[Any, Any]], se: str) -> dict[str, np.ndarray[Any, Any]]:
+    """The t of the summed cause coefficients with ``se`` standard errors, from explicit residuals.
+
+    ``xs`` (b, n): the causes whose fits :func:`_link_stats` returned in
+    ``fit``. ``se="hc1"``: White's heteroskedasticity-consistent variance with
+    the n / (n - k) correction (MacKinnon & White 1985), statsmodels' HC1:
+    ``w' [sum_t e_t^2 x_t x_t'] w * m / df`` with x_t the cause lags
+    residualised on the shared block (by Frisch-Waugh-Lovell the same as in
+    the full regression) and w = A^-1 1. ``se="hc3"``: the same without the
+    correction, each e_t divided by 1 - h_t (h_t the leverage of row t in the
+    full regression), statsmodels' HC3. ``se="classical"``: ``ssr / df *
+    1' A^-1 1``. Studentising every surrogate the same way makes the
+    surrogate test valid when the effect's variance moves with the cause
+    (DiCiccio & Romano 2017). Residuals are computed, not obtained by
+    subtracting sums of squares, so near-perfect fits keep their precision.
+
+    Returns (b,) arrays ``t``, ``se`` (of the summed coefficients) and ``ssr``.
+    """
+    b, m, K = xs.shape[0], eff.m, eff.K
+    out = {key: np.empty(b) for key in ("t", "se", "ssr")}
+    for L in np.unique(fit["lag"]):
+        rows = fit["lag"] == L
+        sub = xs if rows.all() else xs[rows]
+        beta, w, df = fit["beta"][rows, :L], fit["w"][rows, :L], fit["df"][rows]
+        # Time down the rows, causes across: each lag's residuals on the shared block are two matrix products.
+        xt = np.ascontiguousarray(sub.T)  # (n, b)
+        q = eff.q[:, : eff.width[L]]
+        X = np.empty((L, m, len(sub)))
+        for j in range(1, L + 1):
+            lagged = xt[K - j : K - j + m]
+            X[j - 1] = lagged - q @ (q.T @ lagged)
+        e = eff.resid[L][:, None] - sum(X[j] * beta[:, j] for j in range(L))  # (m, b)
+        ssr = np.einsum("mb,mb->b", e, e)
+        if se in ("hc1", "hc3"):
+            u = e * sum(X[j] * w[:, j] for j in range(L))
+            if se == "hc3":  # each residual inflated by 1 / (1 - leverage): a jackknife-like variance
+                A = np.einsum("imb,jmb->bij", X, X)
+                inv = np.linalg.pinv(A)
+                h = eff.leverage[L][:, None] + sum(X[i] * X[j] * inv[:, i, j] for i in range(L) for j in range(L))
+                u /= np.clip(1 - h, 1e-12, None)
+                var = np.einsum("mb,mb->b", u, u)
+            else:
+                var = np.einsum("mb,mb->b", u, u) * m / df
+        else:
+            var = ssr / df * w.sum(axis=1)
+        out["se"][rows], out["ssr"][rows] = np.sqrt(var), ssr
+    total = fit["total"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = total / out["se"]
+    # An exact fit has no residual variance: its t is infinite in the estimate's direction (0 if there is none).
+    out["t"] = np.where(out["se"] > 0, t, np.sign(total) * np.inf)
+    out["t"][np.isnan(out["t"])] = 0.0
+    return out
+
+
+def _stationary_indices(rng: np.random.Generator, b: int, n: int, block: float) -> np.ndarray[Any, Any]:
     """(b, n) indices of b stationary-bootstrap series (Politis & Romano 1994), one per row.
 
     Each period starts a new block with probability 1 / ``block`` (the first
@@ -213,31 +279,43 @@ def _politis_white(x: np.ndarray) -> float:
     return float(np.clip((abs(big_g) / g0) ** (2 / 3) * n ** (1 / 3), 1.0, b_max))
 
 
+_SE = ("hc3", "hc1", "classical")
+#: Power at which the minimum detectable effect is quoted, and its normal quantile.
+_MDE_POWER, _Z_POWER = 0.8, 0.8416212335729143
+
+
 @dataclass(frozen=True)
 class _Plan:
-    """How each link is tested: candidate lags, surrogates, level."""
+    """How each link is tested: candidate lags, controls, surrogates, standard errors, level."""
 
-    lag_set: tuple
+    lag_set: tuple[int, ...]
     max_lag: int
     n_surrogates: int
     surrogate: str
     block_length: float | None
     alpha: float
+    se: str = "hc3"
+    min_effect: float = 0.1
+    n_controls: int = 0
 
     @property
     def min_obs(self) -> int:
-        # 2*K+1 coefficients and ten residual degrees of freedom; the second term leaves room
-        # for many distinct shifts (the same threshold as earlier versions).
-        return max(4 * self.max_lag + 12, 2 * (2 * self.max_lag + 1) + 20)
+        # 2*K+1 coefficients and ten residual degrees of freedom, room for many distinct shifts (the
+        # threshold of earlier versions), and one more row per control coefficient.
+        return max(4 * self.max_lag + 12, 2 * (2 * self.max_lag + 1) + 20) + self.n_controls * self.max_lag
 
     @property
     def why(self) -> str:
+        with_controls = f" and {self.n_controls} control(s)" if self.n_controls else ""
         if len(self.lag_set) == 1:
-            return f"for lags={self.max_lag}"
-        return f"for lags='bic' with max_lag={self.max_lag}"
+            return f"for lags={self.max_lag}{with_controls}"
+        return f"for lags='bic' with max_lag={self.max_lag}{with_controls}"
 
 
-def _make_plan(lags, max_lag, n_surrogates, surrogate, block_length, alpha) -> _Plan:
+def _make_plan(
+    lags: int | str, max_lag: int, n_surrogates: int, surrogate: str, block_length: float | None, alpha: float,
+    se: str = "hc3", min_effect: float = 0.1, n_controls: int = 0,
+) -> _Plan:
     if isinstance(lags, str):
         if lags.lower() != "bic":
             raise DataError(f"lags: expected a positive integer or 'bic', got {lags!r}")
@@ -257,13 +335,51 @@ def _make_plan(lags, max_lag, n_surrogates, surrogate, block_length, alpha) -> _
         if isinstance(block_length, bool) or not isinstance(block_length, (int, float)) or not block_length >= 1:
             raise DataError(f"block_length: expected a number >= 1 (mean block length in periods), got {block_length!r}")
         block_length = float(block_length)
-    if isinstance(alpha, bool) or not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
-        raise DataError(f"alpha: expected a number between 0 and 1, got {alpha!r}")
-    return _Plan(lag_set, max_lag, n_surrogates, surrogate, block_length, float(alpha))
+    if isinstance(alpha, bool) or not (isinstance(alpha, (int, float)) and 0 < alpha < 0.5):
+        raise DataError(f"alpha: expected a number between 0 and 0.5, got {alpha!r}")
+    if se not in _SE:
+        raise DataError(f"se: expected 'hc3', 'hc1' or 'classical', got {se!r}")
+    if isinstance(min_effect, bool) or not (isinstance(min_effect, (int, float)) and 0 < min_effect < np.inf):
+        raise DataError(f"min_effect: expected a positive number (standard deviations), got {min_effect!r}")
+    return _Plan(lag_set, max_lag, n_surrogates, surrogate, block_length, float(alpha), se, float(min_effect), n_controls)
 
 
-def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict) -> tuple[dict, dict, dict]:
+def _order_bounds(null: np.ndarray, alpha: float) -> tuple[float, float]:
+    """The k-th smallest and k-th largest surrogate statistic, k = floor(alpha (B + 1)).
+
+    A statistic beyond the k-th largest has ``(1 + #{T* >= T}) / (B + 1) <= alpha``
+    and one at or below it does not, so intervals built from these agree with
+    the test exactly. Infinite when B is too small for the level.
+    """
+    k = int(np.floor(alpha * (len(null) + 1) + 1e-9))
+    if k < 1:
+        return -np.inf, np.inf
+    ordered = np.sort(null)
+    return float(ordered[k - 1]), float(ordered[len(null) - k])
+
+
+def _surrogate_series(x: np.ndarray[Any, Any], plan: _Plan, rng: np.random.Generator, shifts: np.ndarray[Any, Any] | None, lo: int, hi: int,
+                      block: float | None) -> np.ndarray[Any, Any]:
+    """Surrogates lo..hi-1 of the cause, one per row."""
+    n = len(x)
+    if plan.surrogate == "circular":  # np.roll(x, s) is the window of x twice over that starts at -s mod n
+        assert shifts is not None  # drawn for circular surrogates
+        windows: np.ndarray[Any, Any] = np.lib.stride_tricks.sliding_window_view(np.concatenate([x, x]), n)
+        picked: np.ndarray[Any, Any] = windows[-shifts[lo:hi] % n]
+        return picked
+    assert block is not None  # chosen for stationary surrogates
+    drawn: np.ndarray[Any, Any] = x[_stationary_indices(rng, hi - lo, n, block)]
+    return drawn
+
+
+def _run_links(
+    frame: pd.DataFrame, pairs: Sequence[tuple[str, str]], signs: Sequence[int], plan: _Plan, rng: np.random.Generator,
+    names: dict[str, str], controls: dict[tuple[str, str], tuple[str, ...]] | None = None,
+) -> tuple[dict[str, dict[str, Any]], dict[str, np.ndarray[Any, Any]], dict[str, float | None]]:
     """Observed and surrogate statistics of every ``cause -> effect`` pair of columns of ``frame``.
+
+    ``controls`` maps a pair to the columns of ``frame`` whose lags enter that
+    link's regression as controls (none when missing).
 
     Returns ``rows`` (link name -> table row), ``null`` (link name -> the
     surrogate statistics, signed by the claim) and ``blocks`` (link name ->
@@ -273,46 +389,54 @@ def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict)
 
     n, K, B = len(frame), plan.max_lag, plan.n_surrogates
     z = {k: standardise(frame[k].to_numpy(dtype=float)) for k in frame.columns}
+    shifts: np.ndarray[Any, Any] | None = None
     if plan.surrogate == "circular":
         min_shift = _min_shift(K)
         shifts = rng.integers(min_shift, n - min_shift + 1, size=B)
-    per_chunk = max(1, _CHUNK_CELLS // n)
-    rows, null, blocks = {}, {}, {}
+    per_chunk = max(1, _CHUNK_CELLS // (n * K))  # the studentising step holds (chunk, n, lags) arrays
+    controls = controls or {}
+    rows: dict[str, dict[str, Any]] = {}
+    null: dict[str, np.ndarray[Any, Any]] = {}
+    blocks: dict[str, float | None] = {}
     for (cause, effect), sign in zip(pairs, signs):
-        eff = _Effect(z[effect], K, names[effect])
+        ctrl = controls.get((cause, effect), ())
+        eff = _Effect(z[effect], K, names[effect], [z[c] for c in ctrl])
         x = z[cause]
         own_x = np.column_stack([x[K - j : K - j + eff.m] for j in range(1, K + 1)])
         resid = own_x - eff.q @ (eff.q.T @ own_x)
         if np.linalg.svd(resid, compute_uv=False).min() < 1e-6 * np.sqrt(eff.m):
             raise DataError(
                 f"{cause} -> {effect} ({names[cause]!r} -> {names[effect]!r}): the cause's lags are a linear "
-                "combination of the effect's own lags (is one series a copy, or a lagged copy, of the other?), "
-                "so the link is not identified. Check the inputs."
+                "combination of the effect's own lags"
+                + (" and the controls'" if ctrl else "")
+                + " (is one series a copy, or a lagged copy, of the other?), so the link is not identified. "
+                "Check the inputs."
             )
-        obs = {k: v[0] for k, v in _link_stats(eff, *eff.cross(x[None]), plan.lag_set).items()}
+        fit = _link_stats(eff, *eff.cross(x[None]), plan.lag_set)
+        obs = {**{k: v[0] for k, v in fit.items()}, **{k: v[0] for k, v in _studentised(eff, x[None], fit, plan.se).items()}}
         block = None
         if plan.surrogate == "stationary":
             block = plan.block_length or _politis_white(x)
         t_null = np.empty(B)
         for lo in range(0, B, per_chunk):
             hi = min(B, lo + per_chunk)
-            if plan.surrogate == "circular":
-                cross = eff.cross_circular(x, shifts[lo:hi])
-            else:
-                cross = eff.cross(x[_stationary_indices(rng, hi - lo, n, block)])
-            t_null[lo:hi] = _link_stats(eff, *cross, plan.lag_set)["t"]
-        t_obs, t_null = sign * obs["t"], sign * t_null
-        lag, df, ssr = int(obs["lag"]), int(obs["df"]), obs["ssr"]
+            xs = _surrogate_series(x, plan, rng, shifts, lo, hi, block)
+            cross = eff.cross_circular(x, shifts[lo:hi]) if shifts is not None else eff.cross(xs)  # circular
+            t_null[lo:hi] = _studentised(eff, xs, _link_stats(eff, *cross, plan.lag_set), plan.se)["t"]
+        lag, df, ssr, se = int(obs["lag"]), int(obs["df"]), obs["ssr"], obs["se"]
+        t_obs = sign * obs["t"]
+        p_surr = (1 + np.sum(sign * t_null >= t_obs)) / (B + 1)
         ssr_r = eff.ssr_r[lag]
-        finite = bool(np.isfinite(t_obs))
-        # A perfect fit has no residual variance and no t; it is no evidence of a direction.
-        p_surr = (1 + np.sum(t_null >= t_obs)) / (B + 1) if finite else 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
             f_stat = (ssr_r - ssr) / lag / (ssr / df)
         name = f"{cause} -> {effect}"
-        null[name] = t_null
+        null[name] = sign * t_null
         blocks[name] = block
         effect_size = float(obs["total"])  # in sds: the series are standardised
+        # Studentised pivot: the surrogate null stands in for the distribution of (estimate - effect) / se.
+        lo_t, hi_t = _order_bounds(t_null, plan.alpha)
+        ci = (effect_size - hi_t * se, effect_size - lo_t * se) if se > 0 else (effect_size, effect_size)
+        critical = _order_bounds(sign * t_null, plan.alpha)[1]
         rows[name] = {
             "cause": names[cause],
             "effect": names[effect],
@@ -321,23 +445,42 @@ def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict)
             "expected_sign": sign,
             "sign": int(np.sign(effect_size)),
             "effect_size": effect_size,
-            "partial_r2": float((ssr_r - ssr) / ssr_r),
+            "se": float(se),
+            "ci_low": float(ci[0]),
+            "ci_high": float(ci[1]),
+            "mde": float((max(critical, 0.0) + _Z_POWER) * se),
+            "partial_r2": float(max(ssr_r - ssr, 0.0) / ssr_r),
             "t_stat": float(t_obs),
-            "p_t": float(stats.t.sf(t_obs, df)) if finite else 1.0,
-            "p_granger": float(stats.f.sf(f_stat, lag, df)) if np.isfinite(f_stat) else 0.0,
+            "p_t": float(stats.t.sf(t_obs, df)),
+            "p_granger": float(stats.f.sf(f_stat, lag, df)) if not np.isnan(f_stat) else 1.0,
             "p_surrogate": float(p_surr),
         }
     return rows, null, blocks
 
 
-def _links_table(rows: dict, alpha: float) -> pd.DataFrame:
+def _links_table(rows: dict[str, dict[str, Any]], plan: _Plan, *, holds_by: str = "p_surrogate") -> pd.DataFrame:
+    """The link rows as a table, with Holm's p-values and what each link's evidence amounts to.
+
+    ``holds``: ``holds_by`` at most alpha, with the claimed sign.
+    ``effect_bound``: the interval's end on the claimed side, as a magnitude
+    in the claimed direction - effects beyond it are ruled out at level
+    1 - alpha. ``conclusion``: "supported" when the link holds; "ruled out"
+    when it does not and ``effect_bound`` is below ``min_effect`` (the data
+    exclude every effect of a size worth finding); otherwise "inconclusive"
+    (too little data to rule out effects of that size).
+    """
     links = pd.DataFrame.from_dict(rows, orient="index")
     links["p_holm"] = holm(links["p_surrogate"])
-    links["holds"] = (links["p_surrogate"] <= alpha) & (links["sign"] == links["expected_sign"])
+    links["holds"] = (links[holds_by] <= plan.alpha) & (links["sign"] == links["expected_sign"])
+    claimed_high = links["expected_sign"] > 0
+    links["effect_bound"] = np.where(claimed_high, links["ci_high"], -links["ci_low"])
+    links["conclusion"] = np.where(
+        links["holds"], "supported", np.where(links["effect_bound"] < plan.min_effect, "ruled out", "inconclusive")
+    )
     return links
 
 
-def _check_signs(signs, k: int, what: str) -> tuple:
+def _check_signs(signs: Any, k: int, what: str) -> tuple[int, ...]:
     try:
         signs = tuple(signs)
     except TypeError:
