@@ -201,7 +201,9 @@ def relative_returns(small: pd.Series, large: pd.Series) -> pd.Series:
 _HOW = ("sum", "last", "mean", "first")
 
 
-def to_google_weeks(data, how: str = "sum"):
+def to_google_weeks(
+    data: SeriesOrFrameT, how: Literal["sum", "last", "mean", "first"] = "sum"
+) -> SeriesOrFrameT:
     """Resample daily data to Google Trends weeks (Sunday to Saturday).
 
     Parameters
@@ -249,7 +251,7 @@ def to_google_weeks(data, how: str = "sum"):
     return _like(data, weekly)
 
 
-def etf_flows(shares_outstanding, nav, *, lag: int = 0):
+def etf_flows(shares_outstanding: SeriesOrFrameT, nav: SeriesOrFrame, *, lag: int = 0) -> SeriesOrFrameT:
     """Net creations and redemptions of ETF shares as a share of prior assets.
 
     ``flow_t = (S_t - S_{t-1}) * NAV_t / (S_{t-1} * NAV_{t-1})`` with
@@ -302,6 +304,19 @@ def etf_flows(shares_outstanding, nav, *, lag: int = 0):
         If the inputs are not numeric, have no common dates or columns,
         shares outstanding are not positive, or ``lag`` is not an integer
         >= 0.
+
+    Examples
+    --------
+    One million new IWM shares on 6 January (about 1% of the fund), half a million redeemed the next day:
+
+    >>> import pandas as pd
+    >>> days = pd.date_range("2026-01-05", periods=3, freq="B")
+    >>> shares = pd.Series([100e6, 101e6, 100.5e6], days, name="IWM")
+    >>> etf_flows(shares, pd.Series([250.0, 252.0, 251.0], days)).round(4)
+    2026-01-05       NaN
+    2026-01-06    0.0101
+    2026-01-07   -0.0049
+    Freq: B, Name: IWM, dtype: float64
     """
     lag = positive_int(lag, "lag", minimum=0)
     so = naive_utc(as_frame(shares_outstanding, "shares_outstanding"))

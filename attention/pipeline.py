@@ -9,15 +9,27 @@ the article's claims, and writes the report.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
+from ._typing import DateLike, RedditBackend, StrPath, ThemesArg
 from .errors import DataError
 from .themes import DEFAULT_THEMES, Theme, get_theme
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .claims import Claims
+    from .collectors import Politeness
+    from .correlation import FeedbackLoopResult
+    from .store import Store
 
 __all__ = ["PipelineResult", "run"]
 
@@ -41,17 +53,25 @@ class PipelineResult(ResultMixin):
         The article's claims (empty when not checked).
     notes : tuple of str
     report : Path or None
+
+    Examples
+    --------
+    What :func:`run` returns: the data, the tests and the verdicts.
+
+    >>> import dataclasses
+    >>> [field.name for field in dataclasses.fields(PipelineResult)]  # doctest: +NORMALIZE_WHITESPACE
+    ['observations', 'weekly', 'loops', 'screen', 'claims', 'notes', 'report']
     """
 
     observations: pd.DataFrame
     weekly: pd.DataFrame
-    loops: dict
+    loops: dict[tuple[str, str], FeedbackLoopResult]
     screen: pd.DataFrame
     claims: Claims
-    notes: tuple
+    notes: tuple[str, ...]
     report: Path | None = field(default=None)
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         supported = int(self.screen["supported"].sum()) if "supported" in self.screen else 0
         return {"observations": len(self.observations), "loops": len(self.loops), "supported": supported,
                 "claims": len(self.claims)}
@@ -84,7 +104,7 @@ class PipelineResult(ResultMixin):
             lines += ["", f"Report: {self.report}"]
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Weekly attention per theme and source, each scaled to its own maximum."""
         fig, ax = new_axes(ax, figsize=(9, 4))
         attention = self.weekly.xs("attention level", axis=1, level=1, drop_level=False)
@@ -98,9 +118,9 @@ class PipelineResult(ResultMixin):
         fig.autofmt_xdate()
         return fig
 
-    def results(self) -> dict:
+    def results(self) -> dict[str, ResultMixin]:
         """Title -> result, in reading order (what the report renders)."""
-        out = {"Attention by theme": self}
+        out: dict[str, ResultMixin] = {"Attention by theme": self}
         for (theme, source), loop in self.loops.items():
             out[f"Feedback loop: {theme} ({source})"] = loop
         if self.claims:
@@ -108,7 +128,7 @@ class PipelineResult(ResultMixin):
         return out
 
 
-def _themes(themes) -> list[Theme]:
+def _themes(themes: ThemesArg) -> list[Theme]:
     if themes is None:
         return list(DEFAULT_THEMES)
     if isinstance(themes, (str, Theme)):
@@ -120,7 +140,8 @@ def _themes(themes) -> list[Theme]:
     return out
 
 
-def _prices(prices, tickers, start, end) -> pd.DataFrame:
+def _prices(prices: pd.DataFrame | StrPath | None, tickers: list[str], start: pd.Timestamp | None,
+            end: pd.Timestamp) -> pd.DataFrame:
     from .datasets import PRICE_TICKERS, load_prices
     from .market import load_yfinance
 
@@ -143,7 +164,7 @@ def _prices(prices, tickers, start, end) -> pd.DataFrame:
     return prices
 
 
-def _weekly_market(prices: pd.DataFrame, theme: Theme) -> dict:
+def _weekly_market(prices: pd.DataFrame, theme: Theme) -> dict[str, pd.Series]:
     from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
 
     try:
@@ -161,12 +182,12 @@ def _weekly_market(prices: pd.DataFrame, theme: Theme) -> dict:
     }
 
 
-def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict:
+def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict[str, tuple[pd.Series, pd.Series]]:
     """Weekly attention series of one theme from each source that has any."""
     from .market import to_google_weeks
     from .scoring import abnormal_mentions, log_change
 
-    out = {}
+    out: dict[str, tuple[pd.Series, pd.Series]] = {}
     obs = observations[observations["term"] == theme.name]
     google = obs[(obs["source"] == "google_trends") & (obs["metric"] == "search_interest")]
     if not google.empty:
@@ -180,25 +201,25 @@ def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict:
 
 
 def run(
-    themes=None,
-    start=None,
-    end=None,
+    themes: ThemesArg = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
-    prices=None,
+    prices: pd.DataFrame | StrPath | None = None,
     google: bool = True,
     reddit: bool = True,
-    reddit_backend: str = "arctic_shift",
-    subreddits=None,
-    store=None,
-    google_session=None,
-    reddit_session=None,
-    politeness=None,
+    reddit_backend: RedditBackend = "arctic_shift",
+    subreddits: Iterable[str] | None = None,
+    store: Store | StrPath | None = None,
+    google_session: Any = None,
+    reddit_session: Any = None,
+    politeness: Politeness | None = None,
     lags: int = 2,
     n_surrogates: int = 999,
     seed: int = 0,
     check_claims: bool = True,
-    as_of="2026-01-16",
-    report=None,
+    as_of: DateLike = "2026-01-16",
+    report: StrPath | None = None,
     progress: bool = False,
 ) -> PipelineResult:
     """Collect, score and test attention to market themes, then check the article.
@@ -241,6 +262,21 @@ def run(
         For bad arguments or prices lacking a theme's tickers.
     CollectorError
         When a source fails; everything fetched before is in the store.
+
+    Examples
+    --------
+    Offline: Google answered by a fake, the shipped prices and their dollar-volume proxy for flows:
+
+    >>> from attention.collectors import Politeness
+    >>> from attention.testing import FakeGoogleTrends, latent_attention
+    >>> google = FakeGoogleTrends(latent_attention(["small cap stocks"], seed=2), seed=2)
+    >>> result = run(["small-cap stocks"], "2022-01-02", "2025-12-27", reddit=False, check_claims=False,
+    ...              google_session=google, politeness=Politeness(pace=0), n_surrogates=99, seed=1)
+    >>> result
+    PipelineResult(observations=624, loops=1, supported=0, claims=0)
+    >>> loop = result.screen.loc[("small-cap stocks", "google_trends")]
+    >>> int(loop["n"]), bool(loop["p_loop"] > 0.2)  # made-up searches do not drive real prices
+    (205, True)
     """
     from .claims import Claims, check_article
     from .collectors import collect_google_trends, collect_reddit
@@ -252,33 +288,35 @@ def run(
     chosen = _themes(themes)
     if not (google or reddit):
         raise DataError("google, reddit: at least one source must be collected")
-    tickers = sorted({t for th in chosen for t in (th.ticker, th.benchmark)})
-    end = pd.Timestamp(end) if end is not None else None
-    start = pd.Timestamp(start) if start is not None else None
-    price_data = _prices(prices, tickers, start, end or pd.Timestamp.now().normalize())
+    tickers = sorted({t for th in chosen for t in (th.ticker, th.benchmark) if t is not None})  # both checked
+    asked_end = pd.Timestamp(end) if end is not None else None
+    asked_start = pd.Timestamp(start) if start is not None else None
+    price_data = _prices(prices, tickers, asked_start, asked_end or pd.Timestamp.now().normalize())
     last_price = price_data.dropna(how="all").index.max()
-    end = end if end is not None else last_price
-    start = start if start is not None else end - pd.Timedelta(days=3 * 365)
-    if start >= end:
-        raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    last = asked_end if asked_end is not None else last_price
+    first = asked_start if asked_start is not None else last - pd.Timedelta(days=3 * 365)
+    if first >= last:
+        raise DataError(f"start: expected a date before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
 
-    own_store = store is not None and not isinstance(store, Store)
-    store = Store(store) if own_store else store
-    frames, notes = [], []
+    opened = store if store is None or isinstance(store, Store) else Store(store)
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
     try:
         if google:
-            frames.append(collect_google_trends(chosen, start, end, resolution="weekly", store=store,
+            frames.append(collect_google_trends(chosen, first, last, resolution="weekly", store=opened,
                                                 session=google_session, politeness=politeness, progress=progress))
         if reddit:
-            frames.append(collect_reddit(chosen, tuple(subreddits or DEFAULT_SUBREDDITS), start, end,
-                                         backend=reddit_backend, store=store, session=reddit_session,
+            frames.append(collect_reddit(chosen, tuple(subreddits or DEFAULT_SUBREDDITS), first, last,
+                                         backend=reddit_backend, store=opened, session=reddit_session,
                                          politeness=politeness, progress=progress))
     finally:
-        if own_store:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     observations = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    panel, loops, rows = {}, {}, {}
+    panel: dict[tuple[str, str], pd.Series] = {}
+    loops: dict[tuple[str, str], FeedbackLoopResult] = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     rng = np.random.default_rng(seed)
     for theme in chosen:
         market = _weekly_market(price_data, theme)
@@ -299,7 +337,7 @@ def run(
     if len(screen):
         screen.index = pd.MultiIndex.from_tuples(screen.index, names=["theme", "source"])
         screen = bh_screen(screen)
-    weekly = pd.DataFrame(panel).loc[start - pd.Timedelta(days=7): end]
+    weekly = pd.DataFrame(panel).loc[first - pd.Timedelta(days=7): last]
     notes.append("Flows are a PROXY (abnormal dollar volume of the theme's ETF): they measure how much trades,"
                  " not whether money flows in or out.")
     notes.append("Returns are the theme ETF's weekly log return minus its benchmark's (e.g. IWM minus SPY).")

@@ -42,24 +42,11 @@ def _public_objects() -> dict[str, object]:
 
 PUBLIC = _public_objects()
 
-# Public names without an example yet (strict xfail: remove a name once its example is written).
-PENDING = {
-    "attention.claims.check_article",
-    "attention.market.etf_flows",
-    "attention.pipeline.PipelineResult",
-    "attention.pipeline.run",
-}
-
-
-def _cases() -> list[object]:
-    pending = pytest.mark.xfail(reason="examples not written yet", strict=True)
-    return [pytest.param(name, marks=pending) if name in PENDING else name for name in sorted(PUBLIC)]
-
 
 def test_the_walk_finds_the_public_api():
     # Control for the test below: it sees the top-level names and the subpackages' own.
     top = {getattr(attention, n) for n in attention.__all__}
-    assert {o for o in PUBLIC.values()} >= {o for o in top if inspect.isfunction(o) or inspect.isclass(o)}
+    assert set(PUBLIC.values()) >= {o for o in top if inspect.isfunction(o) or inspect.isclass(o)}
     assert "attention.collectors.reddit_items.ItemLedger" in PUBLIC
     assert len(PUBLIC) > 100
 
@@ -70,7 +57,7 @@ def test_examples_pattern_needs_a_doctest():
     assert not EXAMPLES.search("Summary.\n\nParameters\n----------\nx : int\n")
 
 
-@pytest.mark.parametrize("name", _cases())
+@pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_docstring_has_examples(name):
     doc = inspect.getdoc(PUBLIC[name]) or ""
     assert EXAMPLES.search(doc), f"{name}: the docstring needs a numpydoc Examples section with a doctest"
@@ -81,3 +68,13 @@ def test_mypy_passes_on_the_package(monkeypatch):
     monkeypatch.chdir(ROOT)
     stdout, stderr, status = api.run(["--config-file", str(ROOT / "pyproject.toml"), "--no-error-summary"])
     assert status == 0, stdout + stderr
+
+
+def test_mypy_configuration_refuses_untyped_code(tmp_path):
+    # Control for the test above: the project's settings do catch a function without annotations.
+    api = pytest.importorskip("mypy.api")
+    probe = tmp_path / "probe.py"
+    probe.write_text("def scale(values, factor):\n    return [v * factor for v in values]\n")
+    stdout, stderr, status = api.run(["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir",
+                                      str(tmp_path / "cache"), str(probe)])
+    assert status == 1 and "no-untyped-def" in stdout, stdout + stderr
