@@ -17,6 +17,7 @@ from .backtest import BacktestResult, preis2013, preis_strategy
 from .claims import ClaimResult, Claims, check_article, outperformance_streaks, streak_record, ytd_gap
 from .collectors import (
     Politeness,
+    collect_etf_shares,
     collect_google_trends,
     collect_interest_by_region,
     collect_reddit,
@@ -25,6 +26,7 @@ from .collectors import (
     fetch_reddit_counts,
     fetch_reddit_items,
     parse_google_trends,
+    read_etf_shares,
     read_google_trends_csv,
     read_google_trends_geo_csv,
     read_google_trends_related_csv,
@@ -140,6 +142,7 @@ __all__ = [
     "attention_share",
     "benjamini_hochberg",
     "check_article",
+    "collect_etf_shares",
     "collect_google_trends",
     "collect_interest_by_region",
     "collect_reddit",
@@ -165,6 +168,7 @@ __all__ = [
     "preis2013",
     "preis_delta",
     "preis_strategy",
+    "read_etf_shares",
     "read_google_trends_csv",
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",

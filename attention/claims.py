@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["ARTICLE_CLAIMS", "CHARTS", "ClaimResult", "Claims", "check_article", "outperformance_streaks", "streak_record", "ytd_gap"]
+__all__ = ["ARTICLE_CLAIMS", "CHARTS", "SECTOR_FUNDS", "ClaimResult", "Claims", "check_article",
+           "outperformance_streaks", "streak_record", "ytd_gap"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -780,22 +781,70 @@ def _claim_leadership(
                     series=series, verdict=SUPPORTED if ok else NOT_SUPPORTED, chart="line")
 
 
-def _claim_sectors() -> ClaimResult:
-    return _article(
-        "sectors_eps",
-        value=float("nan"),
-        unit="",
-        finding="Not checkable with the shipped data: they hold index and ETF prices, not sector returns or earnings"
-        " estimates. Sector ETF prices (e.g. XLK, XLB, XLI from yfinance) would check the first part; consensus"
-        " EPS estimates for Russell 2000 members (FactSet, LSEG I/B/E/S) the second.",
-        evidence={"data_needed": "sector ETF prices; analysts' EPS estimates"},
-        series=pd.DataFrame(),
-        verdict=NOT_CHECKABLE,
+#: State Street's Select Sector SPDR funds, one per S&P 500 sector.
+SECTOR_FUNDS = {"XLB": "materials", "XLC": "communication services", "XLE": "energy", "XLF": "financials",
+                "XLI": "industrials", "XLK": "technology", "XLP": "consumer staples", "XLRE": "real estate",
+                "XLU": "utilities", "XLV": "health care", "XLY": "consumer discretionary"}
+
+
+def _sector_values(sectors: object) -> tuple[pd.DataFrame, str]:
+    """Sector funds' NAVs (from ETF shares observations) or prices (a wide frame), and what they are."""
+    if isinstance(sectors, pd.DataFrame) and "metric" in sectors.columns:
+        from .schema import to_wide
+
+        wide = to_wide(sectors[sectors["metric"] == "nav"], metric="nav", source="etf_shares")
+        wide.index = wide.index.tz_convert(None)
+        return wide, "NAVs from State Street's SPDR NAV-history files"
+    if isinstance(sectors, pd.DataFrame) and isinstance(sectors.columns, pd.MultiIndex):
+        return sectors["Close"], "closing prices passed in"
+    if isinstance(sectors, pd.DataFrame):
+        return sectors, "values passed in"
+    raise DataError("sectors: expected ETF shares observations with NAV (collect_etf_shares of the sector SPDRs) "
+                    f"or a DataFrame of sector fund prices, got {type(sectors).__name__}")
+
+
+def _claim_sectors(sectors: pd.DataFrame | None = None, as_of: DateLike | None = None) -> ClaimResult:
+    if sectors is None:
+        return _article(
+            "sectors_eps",
+            value=float("nan"),
+            unit="",
+            finding="Not checkable with the shipped data: they hold index and ETF prices, not sector returns or"
+            " earnings estimates. The SPDR sector funds' NAVs (collect_etf_shares of XLB ... XLY, or run()) check"
+            " the first part; consensus EPS estimates for Russell 2000 members (FactSet, LSEG I/B/E/S) the second.",
+            evidence={"data_needed": "sector fund NAVs or prices; analysts' EPS estimates"},
+            series=pd.DataFrame(),
+            verdict=NOT_CHECKABLE,
+        )
+    values, data = _sector_values(sectors)
+    funds = [t for t in SECTOR_FUNDS if t in values.columns and values[t].notna().any()]
+    missing = [t for t in ("XLK", "XLB", "XLI") if t not in funds]
+    if missing or len(funds) < 5:
+        raise DataError(f"sectors: need XLK, XLB, XLI and at least five sector funds, have {funds}")
+    end = utc_day(as_of, "as_of")
+    values = values[funds].loc[:end]
+    prior = values.loc[: pd.Timestamp(end.year - 1, 12, 31)].dropna(how="all")
+    if prior.empty or values.index[-1] < end - pd.Timedelta(days=7):
+        raise DataError(f"sectors: values must cover the last close of {end.year - 1} and reach {end:%Y-%m-%d}")
+    ytd = (values.ffill().iloc[-1] / prior.ffill().iloc[-1] - 1).sort_values(ascending=False)
+    ranked = [f"{t} ({SECTOR_FUNDS[t]}) {ytd[t]:+.2%}" for t in ytd.index]
+    ok = ytd.index[-1] == "XLK" and set(ytd.index[:2]) == {"XLB", "XLI"}
+    finding = (
+        f"Year to date to {values.index[-1]:%Y-%m-%d} ({data}; price returns, distributions not added back):"
+        f" {', '.join(ranked)}. Tech is {'the worst' if ytd.index[-1] == 'XLK' else 'not the worst'} of"
+        f" {len(ytd)} sectors and the leaders are {ytd.index[0]} and {ytd.index[1]}. The EPS part (61% growth"
+        " expected for the Russell 2000) needs analysts' estimates and is not checked."
     )
+    evidence = {"data": data, "as_of": values.index[-1], "base_date": prior.index[-1], "sectors": len(ytd),
+                **{f"ytd_{t}": float(ytd[t]) for t in ytd.index}}
+    series = values.loc[prior.index[-1]:]
+    return _article("sectors_eps", value=float(ytd["XLK"] * 100), unit="% year to date (XLK)", finding=finding,
+                    evidence=evidence, series=series, verdict=SUPPORTED if ok else NOT_SUPPORTED)
 
 
 def check_article(prices: pd.DataFrame | None = None, as_of: DateLike = "2026-01-16", *, small: str = "^RUT",
-                  large: str = "SPY", n_boot: int = 2000, seed: int = 0) -> Claims:
+                  large: str = "SPY", n_boot: int = 2000, seed: int = 0,
+                  sectors: pd.DataFrame | None = None) -> Claims:
     """Check every checkable claim of the January 2026 small-cap article.
 
     Parameters
@@ -811,13 +860,18 @@ def check_article(prices: pd.DataFrame | None = None, as_of: DateLike = "2026-01
     n_boot : int
         Bootstrap and simulation draws, at least 100.
     seed : int
+    sectors : DataFrame, optional
+        The SPDR sector funds (:data:`SECTOR_FUNDS`): observations from
+        :func:`attention.collect_etf_shares` (their NAVs are used) or a frame
+        of their prices. Without it the sector claim is "not checkable".
 
     Returns
     -------
     Claims
         One :class:`ClaimResult` per entry of :data:`ARTICLE_CLAIMS`, in
         that order and indexed by its key (``claims["streak"]``), each with
-        ``verdict`` "supported", "not supported" or "not checkable".
+        ``verdict`` "supported", "not supported" or "not checkable", and
+        ``evidence["data"]`` naming the data it was checked on.
 
     Raises
     ------
@@ -832,6 +886,7 @@ def check_article(prices: pd.DataFrame | None = None, as_of: DateLike = "2026-01
     {'ytd_gap': 'supported', 'streak': 'supported', 'january_effect': 'not supported',
      'january_signal': 'supported', 'leadership_runs': 'not supported', 'sectors_eps': 'not checkable'}
     """
+    shipped = prices is None
     n_boot = positive_int(n_boot, "n_boot", minimum=100)
     rng = random_generator(seed)
     if prices is None:
@@ -844,13 +899,16 @@ def check_article(prices: pd.DataFrame | None = None, as_of: DateLike = "2026-01
         raise DataError(f"prices: expected Close prices of {small!r} and {large!r} in yfinance's layout") from None
     both = align({small: close[small], large: close[large]}, min_obs=500)
     history = both.loc[: utc_day(as_of, "as_of")]
-    return Claims((
+    data = f"Close of {small} and {large} ({'shipped prices' if shipped else 'prices passed in'})"
+    on_prices = (
         _claim_ytd(both, small, large, as_of),
         _claim_streak(both, small, large, as_of, n_boot, rng),
         _claim_january(history, small, large, n_boot, rng),
         _claim_january_signal(history, small, large),
         _claim_leadership(history, small, large, min(n_boot, 1000), rng),
-        _claim_sectors(),
+    )
+    return Claims(tuple(replace(c, evidence={**c.evidence, "data": data}) for c in on_prices) + (
+        _claim_sectors(sectors, as_of),
     ))
 
 

@@ -36,6 +36,7 @@ examples:
   attention report --out my-report                the demo's HTML report only
   attention collect trends "small cap stocks" --start 2025-01-01 --resolution daily
   attention collect reddit --start 2026-01-01 --end 2026-01-16
+  attention collect flows IWM SPY XLK --start 2025-06-01 --end 2026-01-31
   attention run --start 2023-01-01 --end 2026-01-31   collect, test and report (needs the network)
 
 Every command has its own --help with examples.
@@ -118,6 +119,21 @@ def _politeness(args: argparse.Namespace, default: Politeness | None = None) -> 
     return dataclasses.replace(default or Politeness(), **changes)
 
 
+_FLOWS_EPILOG = """\
+examples:
+  attention collect flows IWM SPY XLK --start 2025-01-01 --end 2026-01-31
+  attention collect flows XLB XLC XLE XLF XLI XLK XLP XLRE XLU XLV XLY --start 2025-12-01   sector funds
+  attention collect flows IWM --start 2026-01-02 --out iwm_shares.csv
+  attention collect flows SPY --json > spy.json
+
+SPDR funds (SPY, XLB ... XLY) cost one request each: the issuer's workbook holds the whole
+history. iShares funds (IWM, IJR, IVV, IWB) cost one request per trading day; weekends and
+holidays are never asked for, and a rerun with the same store resumes where it stopped.
+Other funds (QQQ, Vanguard): download their history and use attention.read_etf_shares().
+Flows follow with attention.etf_flows (docs/flows.md).
+"""
+
+
 def _add_collect_outputs(parser: argparse.ArgumentParser) -> None:
     """Where a collection goes: the options every `attention collect` source shares."""
     parser.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
@@ -158,13 +174,17 @@ def _parser() -> argparse.ArgumentParser:
         help="check the January 2026 small-cap article's claims on real prices",
         description="Check every checkable claim of the January 2026 small-cap article on the shipped prices.",
         epilog="examples:\n  attention claims\n  attention claims --as-of 2026-01-22 --large ES=F\n"
-        "  attention claims --json > claims.json\n",
+        "  attention claims --json > claims.json\n"
+        "  attention claims --sectors     the sector claim too, on the SPDR sector funds' NAVs (11 requests)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     claims.add_argument("--as-of", default="2026-01-16", help="the article's date (default: %(default)s)")
     claims.add_argument("--small", default="^RUT", help="small-cap series (default: %(default)s)")
     claims.add_argument("--large", default="SPY", help="large-cap series (default: %(default)s)")
     claims.add_argument("--json", action="store_true", help="print JSON")
+    claims.add_argument("--sectors", action="store_true",
+                        help="collect the eleven SPDR sector funds' NAVs to check the sector claim (needs the network)")
+    claims.add_argument("--store", help="SQLite store for --sectors (default: user data folder or $ATTENTION_STORE)")
     run = sub.add_parser(
         "run",
         help="the live pipeline: collect, score, test the loop per theme, check the claims, write the report",
@@ -189,6 +209,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
     run.add_argument("--out", default="attention-report", help="report folder (default: %(default)s)")
     run.add_argument("--surrogates", type=int, default=999, help="surrogates per loop link (default: 999)")
+    run.add_argument("--flows", choices=["issuers", "proxy"], default="issuers",
+                     help="flows: net creations from the ETF issuers' files, or the dollar-volume proxy "
+                          "(default: %(default)s; a theme whose funds cannot be collected falls back to the proxy,"
+                          " labelled)")
+    run.add_argument("--flows-file", nargs="+", metavar="FILE",
+                     help="shares outstanding files to use instead of collecting (see attention.read_etf_shares)")
     run.add_argument("--json", action="store_true", help="print the loop screen as JSON")
     _add_network_options(run)
     report = sub.add_parser(
@@ -200,8 +226,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--out", default="attention-report", help="report folder (default: %(default)s)")
     report.add_argument("--as-of", default="2026-01-16", help="date of the article checks (default: %(default)s)")
-    collect = sub.add_parser("collect", help="collect attention data from a source",
-                             description="Collect attention data from a source.")
+    collect = sub.add_parser("collect", help="collect attention data (or ETF shares for flows) from a source",
+                             description="Collect attention data, or ETF shares outstanding for flows, from a source.")
     sources = collect.add_subparsers(dest="source", metavar="SOURCE", required=True)
     trends = sources.add_parser(
         "trends",
@@ -261,11 +287,60 @@ def _parser() -> argparse.ArgumentParser:
                         " a basket ($AAPL, $NVDA... for the Magnificent Seven)")
     _add_network_options(reddit)
     _add_collect_outputs(reddit)
+    flows = sources.add_parser(
+        "flows",
+        help="ETF shares outstanding and NAV from the issuers (the raw material of flows)",
+        description=(
+            "Collect daily shares outstanding (and NAV where the issuer gives it) of ETFs from their issuers'"
+            " own files: State Street SPDR NAV-history workbooks and iShares holdings files. Net creations"
+            " (flows) are the change in shares outstanding times NAV: attention.etf_flows."
+        ),
+        epilog=_FLOWS_EPILOG + _NETWORK_NOTE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    flows.add_argument("tickers", nargs="+", help="ETF tickers (SPDR: SPY, XLB ... XLY; iShares: IJR, IVV, IWB, IWM)")
+    flows.add_argument("--start", help="first day, YYYY-MM-DD (default: a year before --end)")
+    flows.add_argument("--end", help="last day, YYYY-MM-DD (default: today)")
+    _add_network_options(flows)
+    _add_collect_outputs(flows)
     return parser
 
 
 def _collect(args: argparse.Namespace) -> int:
-    return _collect_trends(args) if args.source == "trends" else _collect_reddit(args)
+    return {"trends": _collect_trends, "reddit": _collect_reddit, "flows": _collect_flows}[args.source](args)
+
+
+def _collect_flows(args: argparse.Namespace) -> int:
+    from .collectors import collect_etf_shares
+    from .collectors.etf.collect import ISSUER_POLITENESS
+    from .store import Store
+
+    store = None if args.no_store else Store(args.store)
+    try:
+        frame = collect_etf_shares(args.tickers, args.start, args.end, store=store,
+                                   politeness=_politeness(args, ISSUER_POLITENESS),
+                                   progress=not args.no_progress and not args.json)
+    finally:
+        if store is not None:
+            store.close()
+    meta = frame.attrs["etf_shares"]
+    lines = [f"ETF shares outstanding: {len(meta['issuers'])} fund(s), {meta['trading_days']} trading days",
+             (f"files fetched: {meta['fetched']}, read from the store: {meta['cached']}, "
+              f"skipped (no holdings that day): {meta['skipped']}")]
+    shares = frame[frame["metric"] == "shares_outstanding"]
+    for ticker, issuer in meta["issuers"].items():
+        rows = shares[shares["term"] == ticker]
+        span = (f"{rows['date'].min():%Y-%m-%d} to {rows['date'].max():%Y-%m-%d}, {len(rows)} days"
+                if len(rows) else "no days in range")
+        nav = "with NAV" if ((frame["term"] == ticker) & (frame["metric"] == "nav")).any() else "no NAV in its files"
+        lines.append(f"  {ticker} ({issuer}): {span}, {nav}")
+    if store is not None:
+        lines.append(f"store: {store.path}")
+    if args.out:
+        _write(frame, args.out)
+        lines.append(f"wrote {args.out}")
+    _report(lines, frame, args.json)
+    return 0
 
 
 def _collect_reddit(args: argparse.Namespace) -> int:
@@ -423,9 +498,19 @@ def _write(frame: pd.DataFrame, path: str) -> None:
 
 def _claims(args: argparse.Namespace) -> int:
     from .claims import check_article
-    from .datasets import load_prices
 
-    claims = check_article(load_prices([args.small, args.large]), args.as_of, small=args.small, large=args.large)
+    sectors = None
+    if args.sectors:
+        import pandas as pd
+
+        from .claims import SECTOR_FUNDS
+        from .collectors import collect_etf_shares
+        from .store import Store
+
+        day = pd.Timestamp(args.as_of)
+        with Store(args.store) as store:
+            sectors = collect_etf_shares(list(SECTOR_FUNDS), pd.Timestamp(day.year - 1, 12, 1), day, store=store)
+    claims = check_article(None, args.as_of, small=args.small, large=args.large, sectors=sectors)
     if args.json:
         print(json.dumps(_claim_records(claims), indent=2))
     else:
@@ -445,15 +530,23 @@ def _run(args: argparse.Namespace) -> int:
 
     store = Store(args.store)
     try:
+        flows = None if args.flows == "issuers" else "proxy"
+        if args.flows_file:
+            import pandas as pd
+
+            from .collectors import read_etf_shares
+
+            flows = pd.concat([read_etf_shares(f) for f in args.flows_file], ignore_index=True)
         result = run(args.themes or None, args.start, args.end, prices=args.prices, google=not args.no_google,
                      reddit=not args.no_reddit, reddit_backend=args.reddit_backend, store=store,
                      n_surrogates=args.surrogates, report=args.out, politeness=_politeness(args),
-                     progress=not args.json)
+                     progress=not args.json, flows=flows)
     finally:
         store.close()
     if args.json:
         print(json.dumps({"screen": json.loads(result.screen.reset_index().to_json(orient="records")),
-                          "claims": _claim_records(result.claims), "report": str(result.report)}, indent=2))
+                          "claims": _claim_records(result.claims), "flows": result.flow_measures,
+                          "report": str(result.report)}, indent=2))
     else:
         print(result.summary())
     return 0

@@ -251,22 +251,68 @@ def to_google_weeks(
     return _like(data, weekly)
 
 
-def etf_flows(shares_outstanding: SeriesOrFrameT, nav: SeriesOrFrame, *, lag: int = 0) -> SeriesOrFrameT:
-    """Net creations and redemptions of ETF shares as a share of prior assets.
+_FLOW_UNITS = ("share", "percent", "dollars")
+#: Split ratios looked for: shares multiplied by r while NAV is divided by r (r < 1: reverse split).
+SPLIT_RATIOS = (2, 3, 4, 5, 8, 10, 20, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 8, 1 / 10, 1 / 20)
 
-    ``flow_t = (S_t - S_{t-1}) * NAV_t / (S_{t-1} * NAV_{t-1})`` with
-    ``S_t = SO_{t+lag}``: the dollar value of new shares, scaled by assets
-    under management the day before, so flows of funds of different sizes
-    compare. ``SO_{t+lag}`` is the shares-outstanding figure ``lag`` rows
-    (reporting days) later, so with ``lag=1``::
 
-        flow_t = (SO_{t+1} - SO_t) * NAV_t / (SO_t * NAV_{t-1})
+def _flow_inputs(
+    shares_outstanding: SeriesOrFrame, nav: SeriesOrFrame | None
+) -> tuple[SeriesOrFrame, SeriesOrFrame]:
+    """Wide shares and NAV frames from wide inputs or from the ETF collectors' observations."""
+    if isinstance(shares_outstanding, pd.DataFrame) and "metric" in shares_outstanding.columns:
+        from .schema import to_wide
+
+        obs = shares_outstanding
+        so = to_wide(obs, metric="shares_outstanding", source="etf_shares")
+        if nav is None:
+            if not (obs["metric"] == "nav").any():
+                raise DataError(
+                    "nav: the observations hold no NAV (iShares holdings files carry none); pass nav=, "
+                    "e.g. closing prices, one column per ETF"
+                )
+            nav = to_wide(obs, metric="nav", source="etf_shares")
+        return so, nav
+    if nav is None:
+        raise DataError("nav: expected NAV per share by date (a Series or DataFrame), got None")
+    return shares_outstanding, nav
+
+
+def _splits(so: pd.DataFrame, nv: pd.DataFrame, tolerance: float) -> pd.DataFrame:
+    """The ratio where shares jump by a split ratio while NAV moves by its inverse; NaN on other days."""
+    so_ratio, nav_ratio = so / so.shift(1), nv / nv.shift(1)
+    found = pd.DataFrame(False, index=so.index, columns=so.columns)
+    ratio = pd.DataFrame(np.nan, index=so.index, columns=so.columns)
+    for r in SPLIT_RATIOS:
+        hit = ((so_ratio / r - 1).abs() <= 0.1) & ((nav_ratio * r - 1).abs() <= tolerance)
+        ratio = ratio.mask(hit & ~found, so_ratio)
+        found |= hit
+    return ratio
+
+
+def etf_flows(shares_outstanding: SeriesOrFrame, nav: SeriesOrFrame | None = None, *, lag: int = 0,
+              unit: Literal["share", "percent", "dollars"] = "share", weekly: bool = False, total: bool = False,
+              max_gap_days: int = 7, split_tolerance: float = 0.15) -> SeriesOrFrame:
+    """Net creations and redemptions of ETF shares: money in (+) or out (-) of the funds.
+
+    On each reporting day *t*, with ``S_t = SO_{t+lag}`` (see ``lag``)::
+
+        dollars_t = (S_t - S_{t-1}) * NAV_t
+        share_t   = dollars_t / (S_{t-1} * NAV_{t-1})     # of the assets the day before
+
+    ``share`` makes funds of different sizes comparable (``percent`` is 100
+    times it); ``dollars`` is the money itself.
 
     Parameters
     ----------
-    shares_outstanding, nav : Series or DataFrame
-        Shares outstanding and net asset value per share, by date (one column
-        per ETF when DataFrames, with matching column names).
+    shares_outstanding : Series, DataFrame or observations
+        Shares outstanding by date, one column per ETF; or the tidy
+        observations of :func:`~attention.collectors.etf.collect_etf_shares`
+        / :func:`~attention.collectors.etf.read_etf_shares`, whose NAV is
+        then used unless ``nav`` is given.
+    nav : Series or DataFrame, optional
+        Net asset value per share, same columns. A closing price is a close
+        stand-in for large ETFs (they trade within basis points of NAV).
     lag : int, default 0
         Reporting lag of shares outstanding, in reporting days. Issuers often
         publish for date *t* the shares outstanding after the creations and
@@ -276,13 +322,36 @@ def etf_flows(shares_outstanding: SeriesOrFrameT, nav: SeriesOrFrame, *, lag: in
         count dated the **next** reporting day (the next row, e.g. Monday for
         a Friday, Monday for the Thursday before Good Friday), and is matched
         with today's NAV. ``lag=0`` takes the file at face value.
+    unit : {"share", "percent", "dollars"}, default "share"
+        Flows as a fraction of the prior day's assets, in percent of them, or
+        in dollars (the NAV's currency).
+    weekly : bool, default False
+        Sum the daily dollar flows over Google Trends weeks (Sunday to
+        Saturday, labelled by the Sunday); ``share``/``percent`` then divide
+        by the assets before the week's first flow.
+    total : bool, default False
+        Add the funds up: one Series of the money into all of them, as a
+        share of their combined assets (the funds that have a flow that day
+        or week). How a theme held through several ETFs (IWM and IJR) is
+        measured.
+    max_gap_days : int, default 7
+        Refuse consecutive dates of one ETF further apart than this: the
+        change across a gap of missing dates is several days' flows under one
+        date.
+    split_tolerance : float, default 0.15
+        A day is a split (or reverse split) when shares jump by a ratio in
+        :data:`SPLIT_RATIOS` (within 10%) while NAV moves by its inverse
+        (within this tolerance, room for the market's move that day).
 
     Returns
     -------
     Series or DataFrame
-        NaN where either input is missing on the day or the day before. With
-        ``lag=k`` the last ``k`` dates are NaN: their shares are not
-        published yet.
+        NaN where either input is missing on the day or the day before, and
+        on split days: a split changes shares and NAV, not money, so it is
+        never reported as a flow. ``attrs["splits"]`` lists them (ticker,
+        date, ratio) and an :class:`~attention.errors.AttentionWarning` says
+        so. With ``lag=k`` the last ``k`` dates are NaN: their shares are not
+        published yet. ``attrs["flow_measure"]`` describes the measure.
 
     Notes
     -----
@@ -302,23 +371,27 @@ def etf_flows(shares_outstanding: SeriesOrFrameT, nav: SeriesOrFrame, *, lag: in
     ------
     DataError
         If the inputs are not numeric, have no common dates or columns,
-        shares outstanding are not positive, or ``lag`` is not an integer
-        >= 0.
+        shares outstanding or NAV are not positive (the message names the ETF
+        and the date), an ETF's dates have a gap longer than
+        ``max_gap_days``, or ``lag``/``unit`` are invalid.
 
     Examples
     --------
-    One million new IWM shares on 6 January (about 1% of the fund), half a million redeemed the next day:
-
     >>> import pandas as pd
-    >>> days = pd.date_range("2026-01-05", periods=3, freq="B")
-    >>> shares = pd.Series([100e6, 101e6, 100.5e6], days, name="IWM")
-    >>> etf_flows(shares, pd.Series([250.0, 252.0, 251.0], days)).round(4)
-    2026-01-05       NaN
-    2026-01-06    0.0101
-    2026-01-07   -0.0049
-    Freq: B, Name: IWM, dtype: float64
+    >>> days = pd.to_datetime(["2026-01-14", "2026-01-15", "2026-01-16"])
+    >>> so = pd.Series([100e6, 101e6, 100.5e6], index=days, name="IWM")
+    >>> nav = pd.Series([250.0, 252.0, 251.0], index=days)
+    >>> etf_flows(so, nav, unit="dollars").tolist()
+    [nan, 252000000.0, -125500000.0]
+    >>> etf_flows(so, nav, unit="percent").round(3).tolist()
+    [nan, 1.008, -0.493]
     """
     lag = positive_int(lag, "lag", minimum=0)
+    max_gap_days = positive_int(max_gap_days, "max_gap_days")
+    if unit not in _FLOW_UNITS:
+        raise DataError(f"unit: expected one of {_FLOW_UNITS}, got {unit!r}")
+    template = shares_outstanding
+    shares_outstanding, nav = _flow_inputs(shares_outstanding, nav)
     so = naive_utc(as_frame(shares_outstanding, "shares_outstanding"))
     nv = naive_utc(as_frame(nav, "nav"))
     if isinstance(shares_outstanding, pd.Series) and isinstance(nav, pd.Series):
@@ -329,16 +402,59 @@ def etf_flows(shares_outstanding: SeriesOrFrameT, nav: SeriesOrFrame, *, lag: in
         raise DataError(
             f"shares_outstanding, nav: columns differ ({list(so.columns)} vs {list(nv.columns)})"
         )
-    if (so <= 0).any().any():
-        raise DataError("shares_outstanding: values must be positive")
+    for name, frame in (("shares_outstanding", so), ("nav", nv)):
+        bad = frame <= 0
+        if bad.any().any():
+            col = frame.columns[bad.any()][0]
+            raise DataError(
+                f"{name}: values must be positive; {col!r} is {frame.loc[bad[col], col].iloc[0]:g} "
+                f"on {frame.index[bad[col]][0]:%Y-%m-%d}"
+            )
+    for col in so.columns:
+        dates = so[col].dropna().index
+        step = dates.to_series().diff().dt.days
+        if (step > max_gap_days).any():
+            at = int(np.argmax(step.to_numpy() > max_gap_days))
+            raise DataError(
+                f"shares_outstanding: {col!r} jumps from {dates[at - 1]:%Y-%m-%d} to {dates[at]:%Y-%m-%d} "
+                f"({int(step.iloc[at])} days); the change across missing dates is not one day's flow. Fill the "
+                f"dates or pass max_gap_days="
+            )
     # The count reported `lag` reporting days later belongs to today (shift on
     # the issuer's own dates, before aligning with NAV).
     so = so.shift(-lag)
     so, nv = so.align(nv, join="inner")
     if so.empty:
         raise DataError("shares_outstanding, nav: no common dates")
-    flows = so.diff() * nv / (so.shift(1) * nv.shift(1))
-    return _like(shares_outstanding, flows)
+    ratio = _splits(so, nv, split_tolerance)
+    dollars = (so.diff() * nv).mask(ratio.notna())
+    prior = so.shift(1) * nv.shift(1)
+    splits = [{"ticker": col, "date": day, "ratio": float(ratio.loc[day, col])}
+              for col in ratio.columns for day in ratio.index[ratio[col].notna()]]
+    for s in splits:
+        kind = f"{s['ratio']:.0f}-for-1 split" if s["ratio"] > 1 else f"1-for-{1 / s['ratio']:.0f} reverse split"
+        warnings.warn(
+            f"{s['ticker']}: shares x{s['ratio']:.2f} and NAV about x{1 / s['ratio']:.2f} on {s['date']:%Y-%m-%d}: "
+            f"a {kind}, not a flow; that day's flow is NaN",
+            AttentionWarning,
+            stacklevel=2,
+        )
+    # Only the assets of funds with a flow on the day count in its denominator.
+    prior = prior.where(dollars.notna())
+    if total:
+        name = "+".join(str(c) for c in dollars.columns)
+        dollars = dollars.sum(axis=1, min_count=1).to_frame(name)
+        prior = prior.sum(axis=1, min_count=1).to_frame(name)
+    if weekly:
+        prior = to_google_weeks(prior, "first")
+        dollars = to_google_weeks(dollars, "sum")
+    flows = dollars if unit == "dollars" else dollars / prior * (100.0 if unit == "percent" else 1.0)
+    out = flows.iloc[:, 0] if total else _like(template, flows)
+    out.attrs["splits"] = splits
+    per = {"share": "share of prior assets", "percent": "% of prior assets", "dollars": "dollars"}[unit]
+    out.attrs["flow_measure"] = (f"net creations (change in shares outstanding x NAV), {per}, "
+                                 f"{'weekly' if weekly else 'daily'}, lag {lag}")
+    return out
 
 
 def abnormal_dollar_volume_proxy(

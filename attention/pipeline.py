@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,10 @@ class PipelineResult(ResultMixin):
         The article's claims (empty when not checked).
     notes : tuple of str
     report : Path or None
+    flow_measures : dict
+        Theme -> what its "flows" series is: net creations of named ETFs
+        (from the issuers' shares outstanding) or the dollar-volume PROXY,
+        with the reason the real flows were not used.
 
     Examples
     --------
@@ -60,7 +64,7 @@ class PipelineResult(ResultMixin):
 
     >>> import dataclasses
     >>> [field.name for field in dataclasses.fields(PipelineResult)]  # doctest: +NORMALIZE_WHITESPACE
-    ['observations', 'weekly', 'loops', 'screen', 'claims', 'notes', 'report']
+    ['observations', 'weekly', 'loops', 'screen', 'claims', 'notes', 'report', 'flow_measures']
     """
 
     observations: pd.DataFrame
@@ -70,6 +74,7 @@ class PipelineResult(ResultMixin):
     claims: Claims
     notes: tuple[str, ...]
     report: Path | None = field(default=None)
+    flow_measures: dict[str, str] = field(default_factory=dict)
 
     def _key_numbers(self) -> dict[str, Any]:
         supported = int(self.screen["supported"].sum()) if "supported" in self.screen else 0
@@ -88,14 +93,17 @@ class PipelineResult(ResultMixin):
                          f"{', '.join(sorted(self.observations['source'].astype(str).unique()))}")
             lines.append("")
         if len(self.screen):
-            lines.append(f"{'theme':<20}{'source':<15}{'n':>5}{'p_loop':>9}{'p_BH':>8}  supported")
+            lines.append(f"{'theme':<20}{'source':<15}{'flows':<11}{'n':>5}{'p_loop':>9}{'p_BH':>8}  supported")
             for (theme, source), r in self.screen.iterrows():
-                lines.append(f"{theme:<20}{source:<15}{int(r.n):>5}{fmt_p(r.p_loop):>9}{fmt_p(r.p_bh):>8}"
+                kind = r.get("flows", "")
+                lines.append(f"{theme:<20}{source:<15}{kind:<11}{int(r.n):>5}{fmt_p(r.p_loop):>9}{fmt_p(r.p_bh):>8}"
                              f"  {'yes' if r.supported else 'no'}")
             n_yes = int(self.screen["supported"].sum())
             lines += ["", f"{n_yes} of {len(self.screen)} loops supported after Benjamini-Hochberg at 5%."]
         else:
             lines.append("No feedback loop could be tested: too few weeks with attention, returns and flows.")
+        if self.flow_measures:
+            lines += ["", "Flows"] + [f"  {theme}: {measure}" for theme, measure in self.flow_measures.items()]
         if self.claims:
             lines += ["", "The article's claims:"]
             lines += [f"  [{c.verdict}] {c.claim}" for c in self.claims]
@@ -164,7 +172,8 @@ def _prices(prices: pd.DataFrame | StrPath | None, tickers: list[str], start: pd
     return prices
 
 
-def _weekly_market(prices: pd.DataFrame, theme: Theme) -> dict[str, pd.Series]:
+def _weekly_market(prices: pd.DataFrame, theme: Theme, creations: pd.Series | None = None) -> dict[str, pd.Series]:
+    """Weekly relative returns and flows: ``creations`` when given, else the dollar-volume proxy."""
     from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
 
     try:
@@ -175,11 +184,121 @@ def _weekly_market(prices: pd.DataFrame, theme: Theme) -> dict[str, pd.Series]:
                         f"{theme.ticker!r} for theme {theme.name!r}") from None
     daily = log_returns(close)
     relative = to_google_weeks(daily[theme.ticker] - daily[theme.benchmark], "sum")
-    flows = abnormal_dollar_volume_proxy(close[theme.ticker], volume, weekly=True)
-    return {
-        "returns": relative.rename(f"{theme.ticker} minus {theme.benchmark}, weekly log return"),
-        "flows": flows.rename(f"{theme.ticker} abnormal dollar volume (proxy)"),
-    }
+    if creations is None:
+        flows = abnormal_dollar_volume_proxy(close[theme.ticker], volume, weekly=True)
+        flows = flows.rename(f"{theme.ticker} abnormal dollar volume (PROXY, not flows)")
+    else:
+        flows = creations
+    return {"returns": relative.rename(f"{theme.ticker} minus {theme.benchmark}, weekly log return"), "flows": flows}
+
+
+def _collect_shares(
+    chosen: list[Theme], start: pd.Timestamp, end: pd.Timestamp, *, store: Store | None, session: Any,
+    politeness: Politeness | None, progress: bool,
+) -> tuple[pd.DataFrame | None, dict[str, str]]:
+    """Shares outstanding of the themes' flow ETFs that have a collector; ticker -> why not, for the rest."""
+    from .collectors.etf import ISSUERS, collect_etf_shares
+    from .errors import AttentionError
+
+    frames: list[pd.DataFrame] = []
+    failed: dict[str, str] = {}
+    for ticker in sorted({t for th in chosen for t in th.flow_etfs}):
+        if ticker not in ISSUERS:
+            failed[ticker] = "no issuer collector (pass flows= from read_etf_shares)"
+            continue
+        try:
+            # Two weeks before the start: the first week's flow needs the count before it.
+            frames.append(collect_etf_shares(ticker, start - pd.Timedelta(days=14), end, store=store,
+                                             session=session, politeness=politeness, progress=progress))
+        except AttentionError as exc:
+            failed[ticker] = f"{type(exc).__name__}: {exc}"
+    return (pd.concat(frames, ignore_index=True) if frames else None), failed
+
+
+def _collect_sectors(
+    as_of: DateLike, *, store: Store | None, session: Any, politeness: Politeness | None
+) -> tuple[pd.DataFrame | None, str]:
+    """The SPDR sector funds' NAVs over the article's year (eleven requests), or None and why not."""
+    from .claims import SECTOR_FUNDS
+    from .collectors.etf import collect_etf_shares
+    from .errors import AttentionError
+
+    day = pd.Timestamp(as_of)
+    try:
+        return collect_etf_shares(list(SECTOR_FUNDS), pd.Timestamp(day.year - 1, 12, 1), day, store=store,
+                                  session=session, politeness=politeness), ""
+    except AttentionError as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _weekly_creations(
+    theme: Theme, shares: pd.DataFrame | None, prices: pd.DataFrame, failed: dict[str, str]
+) -> tuple[pd.Series | None, str]:
+    """The theme's weekly net creations (% of assets of its flow ETFs), or None and why not."""
+    import warnings
+
+    from .errors import AttentionError, AttentionWarning
+    from .market import etf_flows
+    from .schema import to_wide
+
+    if not theme.flow_etfs:
+        return None, "the theme names no flow ETFs"
+    have = [] if shares is None else [t for t in theme.flow_etfs if t in set(shares["term"])]
+    why = [f"{t}: {failed[t]}" for t in theme.flow_etfs if t in failed]
+    if shares is None or not have:
+        return None, "no shares outstanding for " + ", ".join(theme.flow_etfs) + (f" ({'; '.join(why)})" if why else "")
+    obs = shares[shares["term"].isin(have)]
+    so = to_wide(obs, metric="shares_outstanding", source="etf_shares")
+    so.index = so.index.tz_convert(None)
+    nav = (to_wide(obs, metric="nav", source="etf_shares") if (obs["metric"] == "nav").any()
+           else pd.DataFrame(index=so.index))
+    nav.index = nav.index.tz_convert(None) if nav.index.tz is not None else nav.index
+    nav = nav.reindex(index=so.index, columns=have)
+    close = prices["Close"] if "Close" in prices.columns.get_level_values(0) else pd.DataFrame()
+    kept: list[str] = []
+    stand_in: list[str] = []
+    for t in have:
+        if nav[t].isna().all() and t in close.columns:
+            nav[t] = close[t].reindex(so.index)  # iShares files carry no NAV; the close is within bps of it
+            stand_in.append(t)
+        if nav[t].notna().any():
+            kept.append(t)
+    if not kept:
+        return None, f"no NAV or closing price for {', '.join(have)}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", AttentionWarning)  # split days are counted in the label instead
+            weekly = etf_flows(so[kept], nav[kept], unit="percent", weekly=True, total=True)
+    except AttentionError as exc:
+        return None, f"flows could not be computed ({exc})"
+    splits = weekly.attrs["splits"]
+    label = f"net creations of {'+'.join(kept)}, % of assets (issuers' shares outstanding x NAV)"
+    if stand_in:
+        label += f"; closing price as NAV for {', '.join(stand_in)}"
+    dropped = [t for t in have if t not in kept]
+    if dropped:
+        label += f"; without {', '.join(dropped)} (no NAV in its files and no closing price in prices=)"
+    if why:
+        label += f"; without {'; '.join(why)}"
+    if splits:
+        label += f"; {len(splits)} split day(s) left out"
+    return weekly.rename(f"{'+'.join(kept)} net creations, % of assets"), label
+
+
+def _given_shares(flows: pd.DataFrame | str | None) -> pd.DataFrame | None:
+    """``flows=`` as ETF shares observations, or None for "collect" and "proxy"."""
+    if flows is None or (isinstance(flows, str) and flows == "proxy"):
+        return None
+    if isinstance(flows, pd.DataFrame) and "metric" in flows.columns:
+        from .schema import validate_observations
+
+        obs = validate_observations(flows)
+        if not (obs["source"] == "etf_shares").any():
+            raise DataError("flows: the observations hold no source 'etf_shares' (use read_etf_shares or "
+                            "collect_etf_shares)")
+        return obs[obs["source"] == "etf_shares"]
+    raise DataError(f"flows: expected None (collect), 'proxy' or observations from read_etf_shares / "
+                    f"collect_etf_shares, got {type(flows).__name__}")
 
 
 def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict[str, tuple[pd.Series, pd.Series]]:
@@ -221,6 +340,8 @@ def run(
     as_of: DateLike = "2026-01-16",
     report: StrPath | None = None,
     progress: bool = False,
+    flows: pd.DataFrame | Literal["proxy"] | None = None,
+    etf_session: Any = None,
 ) -> PipelineResult:
     """Collect, score and test attention to market themes, then check the article.
 
@@ -251,6 +372,20 @@ def run(
     report : str or Path, optional
         Folder to write the HTML report into.
     progress : bool
+    flows : None, "proxy" or DataFrame, optional
+        The loop's "flows" node. ``None`` (default): collect the shares
+        outstanding of each theme's ``flow_etfs`` from their issuers
+        (:func:`attention.collect_etf_shares`) and use net creations as % of
+        assets; a theme whose funds cannot be collected falls back to the
+        dollar-volume PROXY, said so in ``flow_measures``, the summary, the
+        notes and the report. SPDR funds cost one request each; iShares
+        funds one per trading day (about 1,500 for IWM and IJR over three
+        years, some 40 minutes at the default pace, resumable through the
+        store). ``"proxy"``: the proxy for every theme.
+        Observations from :func:`attention.read_etf_shares` (or a previous
+        collection): used as they are, nothing collected.
+    etf_session : session-like, optional
+        Injected transport of the ETF issuers (``attention.testing.FakeIssuers``).
 
     Returns
     -------
@@ -265,13 +400,14 @@ def run(
 
     Examples
     --------
-    Offline: Google answered by a fake, the shipped prices and their dollar-volume proxy for flows:
+    Offline: Google answered by a fake, the shipped prices, the dollar-volume proxy for flows:
 
     >>> from attention.collectors import Politeness
     >>> from attention.testing import FakeGoogleTrends, latent_attention
     >>> google = FakeGoogleTrends(latent_attention(["small cap stocks"], seed=2), seed=2)
-    >>> result = run(["small-cap stocks"], "2022-01-02", "2025-12-27", reddit=False, check_claims=False,
-    ...              google_session=google, politeness=Politeness(pace=0), n_surrogates=99, seed=1)
+    >>> result = run(["small-cap stocks"], "2022-01-02", "2025-12-27", reddit=False, flows="proxy",
+    ...              check_claims=False, google_session=google, politeness=Politeness(pace=0), n_surrogates=99,
+    ...              seed=1)
     >>> result
     PipelineResult(observations=624, loops=1, supported=0, claims=0)
     >>> loop = result.screen.loc[("small-cap stocks", "google_trends")]
@@ -298,6 +434,9 @@ def run(
     if first >= last:
         raise DataError(f"start: expected a date before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
 
+    shares, sectors = _given_shares(flows), None
+    failed: dict[str, str] = {}
+    proxy_only = isinstance(flows, str) and flows == "proxy"
     opened = store if store is None or isinstance(store, Store) else Store(store)
     frames: list[pd.DataFrame] = []
     notes: list[str] = []
@@ -309,6 +448,14 @@ def run(
             frames.append(collect_reddit(chosen, tuple(subreddits or DEFAULT_SUBREDDITS), first, last,
                                          backend=reddit_backend, store=opened, session=reddit_session,
                                          politeness=politeness, progress=progress))
+        if flows is None:
+            shares, failed = _collect_shares(chosen, first, last, store=opened, session=etf_session,
+                                             politeness=politeness, progress=progress)
+            if check_claims:
+                sectors, why_not = _collect_sectors(as_of, store=opened, session=etf_session, politeness=politeness)
+                if why_not:
+                    notes.append(f"The sector claim is not checked: the SPDR sector funds could not be collected"
+                                 f" ({why_not}).")
     finally:
         if opened is not store and opened is not None:
             opened.close()
@@ -317,9 +464,19 @@ def run(
     panel: dict[tuple[str, str], pd.Series] = {}
     loops: dict[tuple[str, str], FeedbackLoopResult] = {}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
+    measures: dict[str, str] = {}
     rng = np.random.default_rng(seed)
     for theme in chosen:
-        market = _weekly_market(price_data, theme)
+        creations: pd.Series | None
+        if proxy_only:
+            creations, measure = None, "flows='proxy' was asked for"
+        else:
+            creations, measure = _weekly_creations(theme, shares, price_data, failed)
+        if creations is None:
+            measure = (f"PROXY - abnormal dollar volume of {theme.ticker}, how much trades, not whether money "
+                       f"flows in or out ({measure})")
+        measures[theme.name] = measure
+        market = _weekly_market(price_data, theme, creations)
         panel[(theme.name, "returns")] = market["returns"]
         panel[(theme.name, "flows")] = market["flows"]
         for source, (level, score) in _weekly_attention(observations, theme).items():
@@ -337,15 +494,16 @@ def run(
     if len(screen):
         screen.index = pd.MultiIndex.from_tuples(screen.index, names=["theme", "source"])
         screen = bh_screen(screen)
+        screen["flows"] = [("PROXY" if measures[name].startswith("PROXY") else "creations") for name, _ in screen.index]
     weekly = pd.DataFrame(panel).loc[first - pd.Timedelta(days=7): last]
-    notes.append("Flows are a PROXY (abnormal dollar volume of the theme's ETF): they measure how much trades,"
-                 " not whether money flows in or out.")
+    for name, measure in measures.items():
+        notes.append(f"Flows of {name}: {measure}.")
     notes.append("Returns are the theme ETF's weekly log return minus its benchmark's (e.g. IWM minus SPY).")
 
     # The article is about January 2026, which the shipped prices cover whatever prices the loops used.
-    claims = check_article(None, as_of) if check_claims else Claims(())
+    claims = check_article(None, as_of, sectors=sectors) if check_claims else Claims(())
 
-    result = PipelineResult(observations, weekly, loops, screen, claims, tuple(notes))
+    result = PipelineResult(observations, weekly, loops, screen, claims, tuple(notes), flow_measures=measures)
     if report is not None:
         from dataclasses import replace
 

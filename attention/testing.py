@@ -14,7 +14,9 @@ pipeline without the network, and compare what comes back with
 :attr:`FakeGoogleTrends.latent`, the truth no real user ever sees.
 
 :class:`ReplaySession` replays recorded real responses in order;
-:class:`FakeArcticShift` answers like the Arctic Shift Reddit API.
+:class:`FakeArcticShift` answers like the Arctic Shift Reddit API;
+:class:`FakeSPDR`, :class:`FakeIShares` and :class:`FakeIssuers` serve ETF
+issuers' files in their real layouts over :func:`latent_shares`.
 """
 
 from __future__ import annotations
@@ -39,10 +41,14 @@ if TYPE_CHECKING:
 __all__ = [
     "FakeArcticShift",
     "FakeGoogleTrends",
+    "FakeIShares",
+    "FakeIssuers",
     "FakeResponse",
+    "FakeSPDR",
     "FakeTrendsApi",
     "ReplaySession",
     "latent_attention",
+    "latent_shares",
     "planted_loop",
     "planted_loop_weekly",
 ]
@@ -75,6 +81,11 @@ class FakeResponse:
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
     url: str = ""
+    content: bytes = b""
+
+    def __post_init__(self) -> None:
+        if not self.content:
+            self.content = self.text.encode("utf-8")
 
 
 def latent_attention(
@@ -717,3 +728,281 @@ class FakeTrendsApi:
         points.sort(key=lambda p: -p["searchInterest"])
         return {"@type": "type.googleapis.com/google.trends.searchtrends.v1alpha.FetchGeoBreakdownResponse",
                 "geoBreakdown": {"points": points}}
+
+
+# ---------------------------------------------------------------- ETF issuers
+
+_ETF_LEVELS = {  # (shares outstanding, NAV) at the start of the fake history, near the funds' real size
+    "SPY": (9.9e8, 590.0), "IVV": (1.1e9, 595.0), "IWM": (2.8e8, 222.0), "IJR": (3.8e8, 112.0),
+    "IWB": (1.6e8, 325.0), "XLK": (6.5e8, 140.0),
+}
+_CREATION_UNIT = 50_000
+_ISHARES_NAMES = {"IJR": "iShares Core S&P Small-Cap ETF", "IVV": "iShares Core S&P 500 ETF",
+                  "IWB": "iShares Russell 1000 ETF", "IWM": "iShares Russell 2000 ETF"}
+_HTML_SHELL = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>iShares by BlackRock</title>'
+               '<script type="module" src="/_astro/page.js"></script></head><body><div id="app"></div></body></html>')
+_CAPTCHA = ("<html><head><title>Access Denied</title></head><body><h1>Please verify you are a human</h1>"
+            "</body></html>")
+
+
+def latent_shares(
+    tickers: Iterable[str] = ("SPY", "IWM", "XLK"), start: DateLike = "2025-01-02", end: DateLike = "2026-02-27",
+    *, seed: int = 0, splits: Mapping[str, tuple[DateLike, float]] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """A plausible daily history of shares outstanding and NAV per ETF, on NYSE trading days.
+
+    Shares change in whole creation units (50,000 shares) by about 0.2% of
+    the fund a day; NAV follows a random walk with 1.2% daily volatility.
+    ``splits`` maps a ticker to ``(date, ratio)``: from that date shares are
+    multiplied and NAV divided by ``ratio`` (2 for a 2-for-1 split, 0.5 for
+    a 1-for-2 reverse split), as in an issuer's unadjusted file.
+
+    Returns
+    -------
+    dict
+        ticker -> DataFrame indexed by date, columns ``shares_outstanding``, ``nav``.
+
+    Examples
+    --------
+    >>> iwm = latent_shares(["IWM"], "2026-01-02", "2026-01-09", seed=1)["IWM"]
+    >>> iwm.columns.tolist(), len(iwm)  # six trading days
+    (['shares_outstanding', 'nav'], 6)
+    >>> bool((iwm["shares_outstanding"].diff().dropna() % 50_000 == 0).all())  # whole creation units
+    True
+    """
+    from .collectors.etf._calendar import trading_days
+
+    days = trading_days(start, end)
+    rng = np.random.default_rng(seed)
+    out: dict[str, pd.DataFrame] = {}
+    for ticker in tickers:
+        so0, nav0 = _ETF_LEVELS.get(ticker, (2.0e8, 50.0))
+        units = np.round(rng.normal(0.0, 0.002 * so0 / _CREATION_UNIT, len(days)))
+        units[0] = 0
+        shares = so0 + np.cumsum(units) * _CREATION_UNIT
+        nav = nav0 * np.exp(np.cumsum(rng.normal(0.0003, 0.012, len(days))))
+        frame = pd.DataFrame({"shares_outstanding": shares, "nav": nav.round(6)}, index=days)
+        if splits and ticker in splits:
+            when, ratio = pd.Timestamp(splits[ticker][0]), splits[ticker][1]
+            frame.loc[when:, "shares_outstanding"] *= ratio
+            frame.loc[when:, "nav"] /= ratio
+        out[ticker] = frame
+    return out
+
+
+class _FakeIssuer:
+    """What both issuer fakes share: a history, a request log, a quota, HTML answers on demand."""
+
+    def __init__(self, history: Mapping[str, pd.DataFrame], *, html: bool, quota: int | None,
+                 retry_after: int | None) -> None:
+        self.history = history
+        self.html = html
+        self.quota, self.retry_after = quota, retry_after
+        self.calls: list[str] = []  # every URL asked for
+
+    @property
+    def requests(self) -> int:
+        """Requests answered so far (429s included)."""
+        return len(self.calls)
+
+    def _refuse(self, url: str) -> FakeResponse | None:
+        """A 429 once the quota is spent, else None."""
+        self.calls.append(url)
+        if self.quota is not None and len(self.calls) > self.quota:
+            headers = {"Content-Type": "text/html"}
+            if self.retry_after is not None:
+                headers["Retry-After"] = str(self.retry_after)
+            return FakeResponse(429, "<html><body>Too Many Requests</body></html>", headers, {}, url)
+        return None
+
+
+class FakeSPDR(_FakeIssuer):
+    """State Street's NAV-history workbooks, in their real layout, over a history you give.
+
+    Pass it as ``session=`` to :func:`attention.collect_etf_shares`. Each
+    ``GET .../navhist-us-en-<ticker>.xlsx`` answers the fund's whole history
+    as a workbook: sheet ``navhist``, ``Fund Name:`` / ``Ticker Symbol:`` /
+    a blank row, the header ``Date, NAV, Shares Outstanding, Total Net
+    Assets`` in row 4, days newest first with dates as text
+    (``21-May-2026``), then a footer row.
+
+    Parameters
+    ----------
+    history : dict, optional
+        ticker -> DataFrame with ``shares_outstanding`` and ``nav`` by date
+        (default: :func:`latent_shares` of SPY and XLK).
+    html : bool
+        Answer every request with a captcha page (HTTP 200, text/html).
+    quota : int, optional
+        Requests answered before every further one gets HTTP 429.
+    retry_after : int, optional
+        Seconds sent in the Retry-After header of a 429.
+    header_row : int
+        Row of the column header (4 in the real file; change it to test a moved header).
+
+    Examples
+    --------
+    >>> from attention.collectors.etf.spdr import navhist_url
+    >>> fake = FakeSPDR(latent_shares(["XLK"], "2026-01-02", "2026-01-09"))
+    >>> response = fake.get(navhist_url("XLK"))
+    >>> response.status_code, response.content[:2], fake.requests  # an Excel workbook (a zip file)
+    (200, b'PK', 1)
+    """
+
+    def __init__(self, history: Mapping[str, pd.DataFrame] | None = None, *, html: bool = False,
+                 quota: int | None = None, retry_after: int | None = None, header_row: int = 4) -> None:
+        super().__init__(history if history is not None else latent_shares(("SPY", "XLK")), html=html,
+                         quota=quota, retry_after=retry_after)
+        self.header_row = header_row
+
+    def workbook(self, ticker: str) -> bytes:
+        """The workbook State Street would serve for ``ticker``."""
+        import io
+
+        from openpyxl import Workbook
+
+        data = self.history[ticker.upper()]
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "navhist"
+        sheet["A1"], sheet["B1"] = "Fund Name:", f"Fake {ticker.upper()} SPDR ETF"
+        sheet["A2"], sheet["B2"] = "Ticker Symbol:", ticker.upper()
+        row_at = self.header_row  # row 3 stays empty, as in the real file
+        for col, label in zip("ABCD", ("Date", "NAV", "Shares Outstanding", "Total Net Assets")):
+            sheet[f"{col}{row_at}"] = label
+        for day, row in data.sort_index(ascending=False).iterrows():
+            row_at += 1
+            values = (f"{day:%d-%b-%Y}", float(row["nav"]), float(row["shares_outstanding"]),
+                      round(float(row["nav"] * row["shares_outstanding"]), 2))
+            for col, value in zip("ABCD", values):
+                sheet[f"{col}{row_at}"] = value
+        sheet[f"A{row_at + 2}"] = "The information contained above is for illustrative purposes only (fake)."
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
+        import re
+
+        refused = self._refuse(url)
+        if refused is not None:
+            return refused
+        if self.html:
+            return FakeResponse(200, _CAPTCHA, {"Content-Type": "text/html"}, {}, url)
+        match = re.search(r"navhist-us-en-([a-z0-9]+)\.xlsx$", urlparse(url).path)
+        if not match or match.group(1).upper() not in self.history:
+            return FakeResponse(404, "<html><body>Page not found</body></html>", {"Content-Type": "text/html"}, {}, url)
+        body = self.workbook(match.group(1))
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return FakeResponse(200, "", {"Content-Type": xlsx}, {}, url, content=body)
+
+
+class FakeIShares(_FakeIssuer):
+    """iShares' holdings CSV endpoint, in its real layout, over a history you give.
+
+    Pass it as ``session=`` to :func:`attention.collect_etf_shares`.
+    ``GET .../<product>/1467271812596.ajax?fileType=csv&fileName=<T>_holdings&dataType=fund&asOfDate=YYYYMMDD``
+    answers a CSV whose header block carries ``Fund Holdings as of`` and
+    ``Shares Outstanding`` for that day, two holdings rows and the quoted
+    disclaimer. A date outside the history (weekend, holiday) gets a file
+    whose ``Fund Holdings as of`` holds no date: public clients of the
+    endpoint treat an empty value that way; the fake writes ``"-"`` and the
+    parser accepts both.
+
+    Parameters
+    ----------
+    history : dict, optional
+        ticker -> DataFrame with ``shares_outstanding`` by date (default:
+        :func:`latent_shares` of IWM and IJR).
+    html_shell : bool
+        Answer with the site's HTML page instead of the CSV (HTTP 200), as
+        public reports from 2026 say the endpoint may now do.
+    quota, retry_after :
+        As :class:`FakeSPDR`.
+
+    Examples
+    --------
+    >>> from attention.collectors.etf.ishares import holdings_url
+    >>> fake = FakeIShares(latent_shares(["IWM"], "2026-01-02", "2026-01-09"))
+    >>> fake.get(holdings_url("IWM", "2026-01-05")).text.splitlines()[1]
+    'Fund Holdings as of,"Jan 05, 2026"'
+    """
+
+    def __init__(self, history: Mapping[str, pd.DataFrame] | None = None, *, html_shell: bool = False,
+                 quota: int | None = None, retry_after: int | None = None) -> None:
+        super().__init__(history if history is not None else latent_shares(("IWM", "IJR")), html=html_shell,
+                         quota=quota, retry_after=retry_after)
+
+    def holdings_csv(self, ticker: str, date: DateLike) -> str:
+        """The CSV iShares would serve for ``ticker`` on ``date``."""
+        ticker, day = ticker.upper(), pd.Timestamp(date)
+        data = self.history[ticker]
+        held = day in data.index
+        as_of = f"{day:%b %d, %Y}" if held else "-"
+        shares = f"{data.loc[day, 'shares_outstanding']:,.2f}" if held else "-"
+        lines = [
+            "\ufeff" + _ISHARES_NAMES.get(ticker, f"iShares {ticker} ETF"),
+            f'Fund Holdings as of,"{as_of}"',
+            'Inception Date,"May 22, 2000"',
+            f'Shares Outstanding,"{shares}"',
+            'Stock,"-"', 'Bond,"-"', 'Cash,"-"', 'Other,"-"',
+            "\xa0",
+            ("Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Quantity,Price,Location,"
+             "Exchange,Currency,FX Rate,Market Currency,Accrual Date"),
+        ]
+        if held:
+            lines += [
+                ('"AAA","FAKE HOLDING A","Industrials","Equity","1,000,000.00","0.50","1,000,000.00","10,000.00",'
+                 '"100.00","United States","NYSE","USD","1.00","USD","-"'),
+                ('"BBB","FAKE HOLDING B","Health Care","Equity","500,000.00","0.25","500,000.00","5,000.00",'
+                 '"100.00","United States","NASDAQ","USD","1.00","USD","-"'),
+            ]
+        lines += ["\xa0", '"The content contained herein is owned or licensed by BlackRock (fake)."']
+        return "\n".join(lines)
+
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
+        refused = self._refuse(url)
+        if refused is not None:
+            return refused
+        if self.html:
+            return FakeResponse(200, _HTML_SHELL, {"Content-Type": "text/html; charset=utf-8"}, {}, url)
+        query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+        query.update(params or {})
+        ticker = str(query.get("fileName", "")).removesuffix("_holdings").upper()
+        if ticker not in self.history or "asOfDate" not in query:
+            return FakeResponse(404, "<html><body>Page not found</body></html>", {"Content-Type": "text/html"}, {}, url)
+        body = self.holdings_csv(ticker, pd.Timestamp(query["asOfDate"]))
+        return FakeResponse(200, body, {"Content-Type": "text/csv; charset=utf-8"}, {}, url)
+
+
+class FakeIssuers:
+    """Both issuer fakes behind one session, routed by host (ssga.com, ishares.com).
+
+    Pass it as ``etf_session=`` to :func:`attention.run`, which collects
+    SPDR and iShares funds through one transport. ``history`` is shared by
+    both (default: :func:`latent_shares` of the default themes' flow ETFs).
+
+    Examples
+    --------
+    >>> from attention.collectors.etf.ishares import holdings_url
+    >>> from attention.collectors.etf.spdr import navhist_url
+    >>> fake = FakeIssuers(latent_shares(["IWM", "XLK"], "2026-01-02", "2026-01-09"))
+    >>> [fake.get(url).status_code for url in (navhist_url("XLK"), holdings_url("IWM", "2026-01-05"))], fake.requests
+    ([200, 200], 2)
+    """
+
+    def __init__(self, history: Mapping[str, pd.DataFrame] | None = None, **options: Any) -> None:
+        if history is None:
+            funds = ("IWM", "IJR", "SPY", "IVV", "XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU",
+                     "XLV", "XLY")
+            history = latent_shares(funds, "2022-01-03", "2026-02-27")
+        self.spdr = FakeSPDR(history, **{k: v for k, v in options.items() if k in ("quota", "retry_after")})
+        self.ishares = FakeIShares(history, **options)
+
+    @property
+    def requests(self) -> int:
+        return self.spdr.requests + self.ishares.requests
+
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
+        fake = self.spdr if "ssga.com" in urlparse(url).netloc else self.ishares
+        return fake.get(url, params=params, **kwargs)

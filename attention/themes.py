@@ -40,7 +40,16 @@ from dataclasses import dataclass, field
 
 from .errors import DataError
 
-__all__ = ["AMBIGUOUS_SYMBOLS", "DEFAULT_THEMES", "Theme", "get_theme"]
+__all__ = [
+    "AI_FLOW_ETFS",
+    "AMBIGUOUS_SYMBOLS",
+    "DEFAULT_THEMES",
+    "LARGE_CAP_FLOW_ETFS",
+    "MAGNIFICENT_SEVEN_FLOW_ETFS",
+    "SMALL_CAP_FLOW_ETFS",
+    "Theme",
+    "get_theme",
+]
 
 #: Ticker symbols that are also English words: bare, they count only in capitals.
 AMBIGUOUS_SYMBOLS = frozenset({
@@ -116,6 +125,10 @@ class Theme:
     exclude_patterns : sequence of str, optional
         Regular expressions for near misses (``magnificent seven \\(1960\\)``): a
         match that starts where one of them matches does not count.
+    flow_etfs : sequence of str, optional
+        ETFs whose net creations stand for money flowing into the theme
+        (see :func:`attention.etf_flows`); funds with an issuer collector
+        are collected by :func:`attention.run`.
 
     Raises
     ------
@@ -142,6 +155,7 @@ class Theme:
     count_basket: bool = False
     negations: tuple[str, ...] = ()
     exclude_patterns: tuple[str, ...] = ()
+    flow_etfs: tuple[str, ...] = ()
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -159,6 +173,10 @@ class Theme:
             raise DataError(f"count_basket: expected True or False, got {self.count_basket!r}")
         if self.count_basket and not self.basket:
             raise DataError(f"count_basket: theme {self.name!r} has no basket of tickers to count")
+        flows: Any = self.flow_etfs  # checked below: the field may hold anything a caller passed
+        if not isinstance(flows, str) and isinstance(flows, (list, tuple)):
+            flows = [t.strip().upper() if isinstance(t, str) else t for t in flows]
+        object.__setattr__(self, "flow_etfs", _symbols(flows, "flow_etfs"))
         for argument, items in (("reddit_patterns", patterns), ("exclude_patterns", self.exclude_patterns)):
             for pattern in items:
                 try:
@@ -211,6 +229,16 @@ class Theme:
         return sum(1 for _ in self._regex.finditer(text or ""))
 
 
+#: Small caps: iShares Russell 2000 (IWM) and Core S&P Small-Cap (IJR).
+SMALL_CAP_FLOW_ETFS = ("IWM", "IJR")
+#: Large caps: SPDR S&P 500 (SPY) and iShares Core S&P 500 (IVV), for a large-cap theme of your own.
+LARGE_CAP_FLOW_ETFS = ("SPY", "IVV")
+#: AI stocks: the Technology Select Sector SPDR (XLK) holds the chip and software makers the AI trade is about.
+AI_FLOW_ETFS = ("XLK",)
+#: The Magnificent Seven sit in three Select Sector SPDRs: Apple, Microsoft and Nvidia in XLK, Alphabet and
+#: Meta in XLC (communication services), Amazon and Tesla in XLY (consumer discretionary).
+MAGNIFICENT_SEVEN_FLOW_ETFS = ("XLK", "XLC", "XLY")
+
 # Separators people put inside a name: "small-cap", "small_caps", "smallcap".
 _SEP = r"[-_ ]?"
 _AI_QUALIFIERS = ("related|linked|focused|centric|heavy|exposed|driven|themed|based|chip|semiconductor"
@@ -243,6 +271,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         negations=_NEGATIONS,
         # Firms named SmallCap ("SmallCap Discoveries"), but not the S&P SmallCap indexes.
         exclude_patterns=(r"(?<!S&P )(?-i:Small[Cc]ap (?!(?:Stocks?|Shares|Index|Funds?|ETFs?)\b)[A-Z][a-z])",),
+        flow_etfs=SMALL_CAP_FLOW_ETFS,
     ),
     Theme(
         "AI stocks",
@@ -263,6 +292,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         negations=_NEGATIONS,
         # "AI plays a role" is the technology, not an AI play.
         exclude_patterns=(r"(?:a\.i\.?|ai) plays? (?:a|an|the|its|with|in|on|to|by|chess|games?)(?!\w)",),
+        flow_etfs=AI_FLOW_ETFS,
     ),
     Theme(
         "Magnificent Seven",
@@ -283,6 +313,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
             (rf"magnificent{_SEP}seven(?:,?\s+\(?(?:19|20)\d\d\b|{_SENTENCE}(?<!\w)(?:film|western|remake|sequels?"
              r"|soundtrack|starring|directed|actors?|brynner)(?!\w))"),
         ),
+        flow_etfs=MAGNIFICENT_SEVEN_FLOW_ETFS,
     ),
 )
 

@@ -106,7 +106,7 @@ def bench_demo():
 
 
 OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",),
-          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",), ("calibration.py", "--quick"))
+          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",), ("calibration.py", "--quick"), ("flows.py",))
 
 
 if __name__ == "__main__":

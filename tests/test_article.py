@@ -124,3 +124,36 @@ def test_cli_claims_table_and_json(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 6 and rows[5]["value"] is None
     assert [r["id"] for r in rows] == list(ARTICLE_CLAIMS)
+
+
+def test_every_price_claim_says_which_data_it_used(claims):
+    for key in ("ytd_gap", "streak", "january_effect", "january_signal", "leadership_runs"):
+        assert claims[key].evidence["data"] == "Close of ^RUT and SPY (shipped prices)"
+
+
+def test_sector_claim_checked_on_spdr_navs():
+    from attention.collectors._http import Politeness
+    from attention.collectors.etf import collect_etf_shares
+    from attention.testing import FakeSPDR, latent_shares
+
+    funds = ["XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU", "XLV", "XLY"]
+    history = latent_shares(funds, "2025-11-03", "2026-01-30", seed=1)
+    # The article's picture: materials and industrials lead, tech trails, since the last close of 2025.
+    for ticker, drift in (("XLB", 0.20), ("XLI", 0.15), ("XLK", -0.20)):
+        frame = history[ticker]
+        frame.loc["2026-01-02":, "nav"] *= 1 + drift
+    sectors = collect_etf_shares(funds, "2025-12-01", "2026-01-16", session=FakeSPDR(history),
+                                 politeness=Politeness(pace=0))
+    result = check_article(n_boot=200, sectors=sectors)["sectors_eps"]
+    assert result.verdict == "supported"
+    assert result.evidence["data"] == "NAVs from State Street's SPDR NAV-history files"
+    navs = history["XLK"]["nav"]
+    assert result.value == pytest.approx(100 * (navs.loc["2026-01-16"] / navs.loc["2025-12-31"] - 1))
+    assert "EPS part" in result.finding and "not checked" in result.finding
+    flipped = {t: f.copy() for t, f in history.items()}
+    flipped["XLK"].loc["2026-01-02":, "nav"] *= 2.0
+    again = collect_etf_shares(funds, "2025-12-01", "2026-01-16", session=FakeSPDR(flipped),
+                               politeness=Politeness(pace=0))
+    assert check_article(n_boot=200, sectors=again)["sectors_eps"].verdict == "not supported"
+    with pytest.raises(DataError, match="sectors: need XLK, XLB, XLI"):
+        check_article(n_boot=200, sectors=sectors[sectors["term"] != "XLI"])

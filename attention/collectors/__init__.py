@@ -6,6 +6,7 @@ share one private parser.
 """
 
 from .archives import read_reddit_archives, scan_archive
+from .etf import collect_etf_shares, parse_ishares_holdings, parse_spdr_navhist, read_etf_shares
 from .google_trends import (
     Politeness,
     collect_google_trends,
@@ -19,6 +20,7 @@ from .reddit_files import read_reddit_items
 
 __all__ = [
     "Politeness",
+    "collect_etf_shares",
     "collect_google_trends",
     "collect_interest_by_region",
     "collect_reddit",
@@ -27,6 +29,9 @@ __all__ = [
     "fetch_reddit_counts",
     "fetch_reddit_items",
     "parse_google_trends",
+    "parse_ishares_holdings",
+    "parse_spdr_navhist",
+    "read_etf_shares",
     "read_google_trends_csv",
     "read_google_trends_geo_csv",
     "read_google_trends_related_csv",
