@@ -197,7 +197,9 @@ def calendar_name(days: float) -> str:
     return f"dates {days:g} days apart"
 
 
-def checked_panel(series: Mapping[str, Any], *, min_obs: int, why: str = "") -> tuple[pd.DataFrame, list[str]]:
+def checked_panel(
+    series: Mapping[str, Any], *, min_obs: int, why: str = ""
+) -> tuple[pd.DataFrame, list[str]]:
     """Check named series and join them on common dates into a gap-free frame.
 
     The one input check of the time-series tests (correlation and leadlag):

@@ -1027,8 +1027,10 @@ def _praw_record(item: object, kind: str, subreddit: str) -> _Kept:
     return record, reason
 
 
-def _praw_walk(api: RedditApi, make_listing: Callable[[], Iterable[Any]], what: dict[str, str], kind: str,
-               sel: _Selection, meta: dict[str, Any], bar: tqdm[Any] | None, ledger: ItemLedger) -> Iterator[_Record]:
+def _praw_walk(
+    api: RedditApi, make_listing: Callable[[], Iterable[Any]], what: dict[str, str], kind: str, sel: _Selection,
+    meta: dict[str, Any], bar: tqdm[Any] | None, ledger: ItemLedger,
+) -> Iterator[_Record]:
     """Items of one listing (newest first) created in the range; notes a listing that stopped short."""
     seen, reached = 0, False
     oldest: int | None = None

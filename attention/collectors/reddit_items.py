@@ -157,8 +157,9 @@ def items_frame(records: Iterable[Mapping[str, Any]], *, ledger: ItemLedger | No
     --------
     >>> frame = items_frame([{"id": "t1_x", "kind": "comment", "created": "2024-07-01T02:13:20Z",
     ...                       "subreddit": "r/stocks", "author": "[deleted]", "score": "7", "text": "IWM!"}])
-    >>> frame[["created", "subreddit", "author", "score"]].to_dict("records")
-    [{'created': Timestamp('2024-07-01 02:13:20+0000', tz='UTC'), 'subreddit': 'stocks', 'author': None, 'score': 7.0}]
+    >>> frame[["created", "subreddit", "author", "score"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'created': Timestamp('2024-07-01 02:13:20+0000', tz='UTC'), 'subreddit': 'stocks', 'author': None,
+      'score': 7.0}]
     """
     records = list(records)
     ledger = ledger if ledger is not None else ItemLedger()

@@ -258,8 +258,9 @@ def rescale_batches(batches: Sequence[Scaled], anchors: str | Sequence[str]) -> 
             raise DataError(f"anchors: expected one anchor per batch after the first ({n - 1}), got {len(anchors)}")
         links = [(k, a) for k, a in enumerate(anchors)]
     factor, se = [1.0], [0.0]
-    rows: list[dict[str, Any]] = [{"batch": 0, "parent": np.nan, "anchor": None, "factor": 1.0, "factor_se": 0.0, "factor_low": 1.0,
-             "factor_high": 1.0, "overlap_points": 0, "anchor_median": np.nan, "noise_sd": np.nan}]
+    rows: list[dict[str, Any]] = [
+        {"batch": 0, "parent": np.nan, "anchor": None, "factor": 1.0, "factor_se": 0.0, "factor_low": 1.0,
+         "factor_high": 1.0, "overlap_points": 0, "anchor_median": np.nan, "noise_sd": np.nan}]
     for b, (parent, anchor) in enumerate(links, start=1):
         if anchor not in batches[b].value or anchor not in batches[parent].value:
             raise DataError(f"anchor: batch {b} or its parent batch {parent} does not contain the anchor {anchor!r}")

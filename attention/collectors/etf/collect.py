@@ -131,9 +131,11 @@ class _Run:
         return record
 
 
-def collect_etf_shares(tickers: str | Iterable[str], start: DateLike | None = None, end: DateLike | None = None, *,
-                       store: Store | StrPath | None = None, session: Any = None,
-                       politeness: Politeness | None = None, progress: bool = False) -> pd.DataFrame:
+def collect_etf_shares(
+    tickers: str | Iterable[str], start: DateLike | None = None, end: DateLike | None = None, *,
+    store: Store | StrPath | None = None, session: Any = None, politeness: Politeness | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
     """Daily shares outstanding (and NAV where the issuer gives it) of ETFs, from their issuers.
 
     Parameters
@@ -222,8 +224,9 @@ def collect_etf_shares(tickers: str | Iterable[str], start: DateLike | None = No
         frame = pd.concat(frames, ignore_index=True) if frames else empty_shares()
         naive = frame["date"].dt.tz_convert(None)
         frame = validate_observations(frame[(naive >= first) & (naive <= last)])
-        meta: dict[str, Any] = {"issuers": {t: ISSUERS[t] for t in wanted}, "fetched": run.fetched, "cached": run.cached,
-                "skipped": run.skipped, "requests": http.sent, "trading_days": len(days)}
+        meta: dict[str, Any] = {"issuers": {t: ISSUERS[t] for t in wanted}, "fetched": run.fetched,
+                                "cached": run.cached, "skipped": run.skipped, "requests": http.sent,
+                                "trading_days": len(days)}
         if opened is not None and not frame.empty:
             label = json.dumps({"tickers": wanted, "start": f"{first:%Y-%m-%d}", "end": f"{last:%Y-%m-%d}"})
             meta["run"] = f"{SOURCE}:" + hashlib.sha256(label.encode()).hexdigest()[:16]

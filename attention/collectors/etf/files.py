@@ -83,9 +83,11 @@ def _issuer_file(path: Path, ticker: str | None) -> pd.DataFrame | None:
     return None
 
 
-def read_etf_shares(path_or_frame: str | Path | pd.DataFrame, *, ticker: str | None = None, date: str | None = None,
-                    shares: str | None = None, nav: str | None = None, sheet: str | int | None = None,
-                    max_gap_days: int | None = MAX_GAP_DAYS) -> pd.DataFrame:
+def read_etf_shares(
+    path_or_frame: str | Path | pd.DataFrame, *, ticker: str | None = None, date: str | None = None,
+    shares: str | None = None, nav: str | None = None, sheet: str | int | None = None,
+    max_gap_days: int | None = MAX_GAP_DAYS,
+) -> pd.DataFrame:
     """Read shares outstanding (and NAV) of one or more ETFs from a file or a DataFrame.
 
     The way in for any ETF the collectors do not reach (Invesco's QQQ,
