@@ -42,4 +42,5 @@ def ssr(y: np.ndarray, X: np.ndarray) -> float:
 
 def standardise(x: np.ndarray) -> np.ndarray:
     """Mean 0, sample sd 1."""
-    return (x - x.mean()) / x.std(ddof=1)
+    scaled: np.ndarray = (x - x.mean()) / x.std(ddof=1)
+    return scaled

@@ -15,9 +15,13 @@ import datetime as _dt
 import html
 import json
 import math
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 class ResultMixin:
@@ -25,6 +29,8 @@ class ResultMixin:
 
     #: Results hold DataFrames and are compared by value, so they cannot be hashed (as in statsmodels).
     __hash__ = None  # type: ignore[assignment]
+    #: Set by ``@dataclass`` on every result class; declared so type checkers know results are dataclasses.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def summary(self) -> str:  # pragma: no cover - every result overrides it
         raise TypeError(f"{type(self).__name__} must define summary()")
@@ -41,9 +47,9 @@ class ResultMixin:
 
     # -- one line for the REPL
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         """What ``repr`` shows: by default the scalar fields; results override it with their headline."""
-        out = {}
+        out: dict[str, Any] = {}
         for f in _fields(self):
             value = getattr(self, f.name)
             if isinstance(value, (str, bool, int, float, np.integer, np.floating)) or value is None:
@@ -64,7 +70,7 @@ class ResultMixin:
 
     # -- value equality
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         return all(
@@ -73,18 +79,18 @@ class ResultMixin:
 
     # -- machines
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The result's fields as plain Python: tables as lists of records (index included).
 
         Fields that hold fitted third-party objects or the input data are left out.
         """
-        out = {"type": type(self).__name__}
+        out: dict[str, Any] = {"type": type(self).__name__}
         for f in _fields(self):
             if f.compare:
                 out[f.name] = jsonable(getattr(self, f.name))
         return out
 
-    def to_json(self, **kwargs) -> str:
+    def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as JSON: NaN and infinities become null, timestamps ISO 8601 strings.
 
         ``kwargs`` go to :func:`json.dumps` (e.g. ``indent=2``).
@@ -92,12 +98,12 @@ class ResultMixin:
         return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
 
 
-def _fields(result) -> tuple:
+def _fields(result: ResultMixin) -> tuple[dataclasses.Field[Any], ...]:
     """The dataclass fields of a result (every ResultMixin subclass is a dataclass)."""
     return dataclasses.fields(result)
 
 
-def values_equal(a, b) -> bool:
+def values_equal(a: Any, b: Any) -> bool:
     """Equality that works for what results hold: frames, arrays and floats to tolerance, NaN equal to NaN."""
     if isinstance(a, ResultMixin) or isinstance(b, ResultMixin):
         return type(a) is type(b) and a == b
@@ -129,7 +135,7 @@ def values_equal(a, b) -> bool:
         return a is b
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """``value`` as what :func:`json.dumps` accepts: NaN -> None, timestamps -> ISO strings, frames -> records."""
     if isinstance(value, ResultMixin):
         return value.to_dict()
@@ -162,7 +168,7 @@ def jsonable(value):
     return str(value)
 
 
-def _key(k) -> str:
+def _key(k: object) -> str:
     if isinstance(k, tuple):
         return " / ".join(map(str, k))
     jk = jsonable(k)
@@ -177,7 +183,7 @@ def stationarity_caution(table: pd.DataFrame, consequence: str = "") -> list[str
     return [f"Caution: {bad} may not be stationary (ADF/KPSS){'; ' + consequence if consequence else ''}."]
 
 
-def fmt_p(p: float) -> str:
+def fmt_p(p: float | None) -> str:
     """A p-value the way a reader wants it: never 0, few digits."""
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "n/a"
@@ -186,7 +192,9 @@ def fmt_p(p: float) -> str:
     return f"{p:.3f}"
 
 
-def new_axes(ax, nrows: int = 1, ncols: int = 1, figsize=(8, 4)):
+def new_axes(
+    ax: Any, nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (8, 4)
+) -> tuple[Figure, Any]:
     """Return (figure, axes), creating them when ``ax`` is None.
 
     matplotlib is imported here, on first plot, to keep ``import attention`` fast.

@@ -97,7 +97,7 @@ class Analyzer(SentimentIntensityAnalyzer):
     True
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         # VADER looks emoji up one character at a time, so only one-character
         # entries can ever match, and none of them is ASCII (checked here, as
@@ -105,19 +105,19 @@ class Analyzer(SentimentIntensityAnalyzer):
         if any(len(e) == 1 and e.isascii() for e in self.emojis):
             raise RuntimeError("vaderSentiment's emoji lexicon has an ASCII entry; Analyzer assumes none")
 
-    def _describe(self, match: re.Match) -> str:
+    def _describe(self, match: re.Match[str]) -> str:
         # VADER puts a space before an emoji's name unless a space (or the
         # start of the text) precedes it, and none after it. A character
         # class of all 3,570 emoji is slow in ``re``; matching any non-ASCII
         # character and looking it up is not.
         char = match.group(0)
-        name = self.emojis.get(char)
+        name: str | None = self.emojis.get(char)
         if name is None:
             return char
         i = match.start()
         return (" " if i and match.string[i - 1] != " " else "") + name
 
-    def polarity_scores(self, text: str) -> dict:
+    def polarity_scores(self, text: str) -> dict[str, float]:
         """VADER's scores of ``text`` (``neg``, ``neu``, ``pos``, ``compound``)."""
         text = text.strip() if text.isascii() else _NON_ASCII.sub(self._describe, text).strip()
         sentitext = SentiText(text)
@@ -131,7 +131,8 @@ class Analyzer(SentimentIntensityAnalyzer):
             else:
                 sentiments.append(self._valence(words, lower, i, sentitext.is_cap_diff))
         sentiments = self._but_check(words, sentiments)
-        return self.score_valence(sentiments, text)
+        scores: dict[str, float] = self.score_valence(sentiments, text)
+        return scores
 
     def _valence(self, words: list[str], lower: list[str], i: int, is_cap_diff: bool) -> float:
         """VADER's ``sentiment_valence`` for word ``i``."""
@@ -161,4 +162,5 @@ class Analyzer(SentimentIntensityAnalyzer):
                 valence = _negation_check(valence, lower, start_i, i)
                 if start_i == 2:
                     valence = _special_idioms_check(valence, lower, i)
-        return self._least_check(valence, words, i)
+        checked: float = self._least_check(valence, words, i)
+        return checked

@@ -7,16 +7,20 @@ argument, instead of a traceback from deep inside pandas or numpy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from ._typing import SeriesOrFrameT
 from .errors import DataError
 
 #: Largest magnitude accepted: sums of squares of a few thousand such values still fit in a float64.
 HUGE = 1e150
 
 
-def as_series(x, name: str, *, min_obs: int = 1) -> pd.Series:
+def as_series(x: Any, name: str, *, min_obs: int = 1) -> pd.Series:
     """Return ``x`` as a float Series on a sorted, unique DatetimeIndex."""
     if isinstance(x, pd.DataFrame):
         if x.shape[1] != 1:
@@ -89,7 +93,7 @@ def as_datetime_index(index: pd.Index, name: str) -> pd.DatetimeIndex:
                     f"got {type(index).__name__}")
 
 
-def as_frame(x, name: str) -> pd.DataFrame:
+def as_frame(x: object, name: str) -> pd.DataFrame:
     """Return ``x`` as a float DataFrame on a sorted, unique DatetimeIndex."""
     if isinstance(x, pd.Series):
         return as_series(x, name).to_frame()
@@ -101,7 +105,7 @@ def as_frame(x, name: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def naive_utc(x):
+def naive_utc(x: SeriesOrFrameT) -> SeriesOrFrameT:
     """Observations carry UTC-aware dates, market data usually naive ones; compare them as naive UTC."""
     if isinstance(x.index, pd.DatetimeIndex) and x.index.tz is not None:
         x = x.copy()
@@ -109,7 +113,7 @@ def naive_utc(x):
     return x
 
 
-def _spans(series: dict) -> str:
+def _spans(series: Mapping[str, pd.Series]) -> str:
     """Where each series has data, for messages about dates that do not meet."""
     return "; ".join(
         f"{k}: {s.first_valid_index():%Y-%m-%d}..{s.last_valid_index():%Y-%m-%d} ({s.notna().sum()} obs)"
@@ -135,7 +139,7 @@ def align(series: dict[str, pd.Series], *, min_obs: int, why: str = "") -> pd.Da
     return frame
 
 
-def utc_day(value, name: str) -> pd.Timestamp:
+def utc_day(value: object, name: str) -> pd.Timestamp:
     """A date argument as a naive UTC midnight; DataError naming ``name`` if it is not a date."""
     try:
         ts = pd.Timestamp(value)
@@ -146,14 +150,14 @@ def utc_day(value, name: str) -> pd.Timestamp:
     return (ts.tz_convert("UTC").tz_localize(None) if ts.tz is not None else ts).normalize()
 
 
-def flag(value, name: str) -> bool:
+def flag(value: object, name: str) -> bool:
     """A True/False argument; strings such as ``"no"`` are refused rather than read as True."""
     if not isinstance(value, (bool, np.bool_)):
         raise DataError(f"{name}: expected True or False, got {value!r}")
     return bool(value)
 
 
-def random_generator(seed, name: str = "seed") -> np.random.Generator:
+def random_generator(seed: Any, name: str = "seed") -> np.random.Generator:
     """``np.random.default_rng(seed)``, with a DataError naming ``name`` for what numpy cannot seed from."""
     if isinstance(seed, np.random.Generator):
         return seed
@@ -167,7 +171,7 @@ def random_generator(seed, name: str = "seed") -> np.random.Generator:
         ) from None
 
 
-def positive_int(value, name: str, *, minimum: int = 1) -> int:
+def positive_int(value: object, name: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise DataError(f"{name}: expected an integer >= {minimum}, got {value!r}")
     return int(value)
@@ -193,7 +197,9 @@ def calendar_name(days: float) -> str:
     return f"dates {days:g} days apart"
 
 
-def checked_panel(series: dict, *, min_obs: int, why: str = "") -> tuple[pd.DataFrame, list[str]]:
+def checked_panel(
+    series: Mapping[str, Any], *, min_obs: int, why: str = ""
+) -> tuple[pd.DataFrame, list[str]]:
     """Check named series and join them on common dates into a gap-free frame.
 
     The one input check of the time-series tests (correlation and leadlag):

@@ -12,6 +12,7 @@ prices.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,13 @@ from ._results import ResultMixin, fmt_p, new_axes
 from ._validate import as_series, calendar_name, naive_utc, positive_int
 from .errors import DataError
 from .scoring import preis_delta
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: How the trailing mean of the Preis rule is computed and its ties resolved (see :func:`preis2013`).
+Arithmetic = Literal["exact", "paper"]
 
 __all__ = ["PREIS2013_PUBLISHED", "BacktestResult", "preis2013", "preis_strategy"]
 
@@ -60,6 +68,13 @@ class BacktestResult(ResultMixin):
         Total return with the tie weeks long, out of the market (``"none"``)
         and short, everything else unchanged: how much the result hangs on
         a rule the paper does not state.
+
+    Examples
+    --------
+    >>> import attention
+    >>> attention.preis2013("debt", delta_t=3)  # doctest: +NORMALIZE_WHITESPACE
+    BacktestResult(term='debt', delta_t=3, total_return=3.142, buy_and_hold_return=0.1645, price_rule_return=0.3304,
+                   z_random=2.905, p_shift=0.00271, n_ties=12, arithmetic='exact')
     """
 
     term: str
@@ -72,7 +87,7 @@ class BacktestResult(ResultMixin):
     p_shift: float
     n_ties: int
     arithmetic: str = "exact"
-    tie_spread: dict = field(default_factory=dict)
+    tie_spread: dict[str, float] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.weekly.copy()
@@ -106,7 +121,7 @@ class BacktestResult(ResultMixin):
         )
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Cumulative value of 1 invested: strategy, buy and hold, price rule."""
         fig, ax = new_axes(ax, figsize=(8, 4))
         w = self.weekly
@@ -201,13 +216,13 @@ def _run(term: str, search: pd.Series, price: pd.Series, delta_t: int, arithmeti
     )
 
 
-def _check_arithmetic(arithmetic) -> str:
+def _check_arithmetic(arithmetic: object) -> Arithmetic:
     if arithmetic not in _ARITHMETIC:
         raise DataError(f"arithmetic: expected 'exact' or 'paper', got {arithmetic!r}")
-    return arithmetic
+    return cast(Arithmetic, arithmetic)
 
 
-def preis2013(term: str = "debt", delta_t: int = 3, *, arithmetic: str = "exact") -> BacktestResult:
+def preis2013(term: str = "debt", delta_t: int = 3, *, arithmetic: Arithmetic = "exact") -> BacktestResult:
     """Replicate Preis, Moat & Stanley (2013) on their data (2004-2011, DJIA).
 
     Parameters
@@ -271,7 +286,8 @@ def preis2013(term: str = "debt", delta_t: int = 3, *, arithmetic: str = "exact"
 
 
 def preis_strategy(
-    search, prices, delta_t: int = 3, *, arithmetic: str = "exact", require_weekly: bool = True
+    search: pd.Series, prices: pd.Series, delta_t: int = 3, *, arithmetic: Arithmetic = "exact",
+    require_weekly: bool = True,
 ) -> BacktestResult:
     """Run the Preis et al. rule on any weekly search series and daily prices.
 
@@ -302,6 +318,17 @@ def preis_strategy(
     DataError
         If inputs are empty, non-numeric or do not overlap enough, prices are
         not positive or never change, or ``search`` is not weekly.
+
+    Examples
+    --------
+    The paper's own data: weekly searches for "debt" and the DJIA's close on the first trading day of the next week.
+
+    >>> from attention.datasets import load_preis2013
+    >>> data = load_preis2013()
+    >>> djia = data.set_index("djia_date")["djia_close"]
+    >>> result = preis_strategy(data["debt"], djia, delta_t=3)
+    >>> f"{result.total_return:.0%} against {result.buy_and_hold_return:.0%} buy and hold"
+    '314% against 16% buy and hold'
     """
     delta_t = positive_int(delta_t, "delta_t")
     arithmetic = _check_arithmetic(arithmetic)

@@ -15,14 +15,21 @@ names the series it used.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
 from ._validate import align, as_series, positive_int, random_generator, utc_day
+from ._typing import DateLike
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["ARTICLE_CLAIMS", "CHARTS", "SECTOR_FUNDS", "ClaimResult", "Claims", "check_article",
            "outperformance_streaks", "streak_record", "ytd_gap"]
@@ -60,20 +67,31 @@ class ClaimResult(ResultMixin):
         for annual data); ``"line"`` are returns drawn as they are; and
         ``"scatter"`` draws the second column against the first, one point
         per row. Returns are drawn in percent and never rebased.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["^RUT", "SPY"])["Close"]
+    >>> gap = ytd_gap(close["^RUT"], close["SPY"], as_of="2026-01-16")
+    >>> gap  # doctest: +NORMALIZE_WHITESPACE
+    ClaimResult(id='ytd_gap', claim='Year-to-date gap, ^RUT minus SPY', value=6.462, unit='percentage points',
+                verdict='')
+    >>> f"{gap.evidence['ytd_^RUT']:.1%} against {gap.evidence['ytd_SPY']:.1%}"
+    '7.9% against 1.4%'
     """
 
     claim: str
     value: float
     unit: str
     finding: str
-    evidence: dict
+    evidence: dict[str, Any]
     series: pd.DataFrame
     verdict: str = ""
     id: str = ""
     title: str = ""
     chart: str = "levels"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.chart not in CHARTS:
             raise DataError(f"chart: expected one of {CHARTS}, got {self.chart!r}")
 
@@ -86,7 +104,7 @@ class ClaimResult(ResultMixin):
         """The evidence as (label, formatted value) pairs, in order, for tables."""
         return [_evidence_row(k, v) for k, v in self.evidence.items()]
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"id": self.id, "claim": self.claim, "value": self.value, "unit": self.unit, "verdict": self.verdict}
 
     def summary(self) -> str:
@@ -104,7 +122,7 @@ class ClaimResult(ResultMixin):
                "unit": self.unit, **self.evidence}
         return pd.DataFrame([row])
 
-    def report_html(self, figure=None) -> str:
+    def report_html(self, figure: Callable[[Any], str] | None = None) -> str:
         """The claim as HTML: the claim quoted, verdict and finding, evidence table, figure.
 
         ``figure`` turns a result into an ``<img>`` tag (the report passes
@@ -130,7 +148,7 @@ class ClaimResult(ResultMixin):
 
         return f"<h4>{html.escape(self.heading)}</h4>\n{self.report_html()}"
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Draw ``series`` as ``chart`` says: price levels as percent change, returns as returns."""
         fig, ax = new_axes(ax, figsize=(8, 4))
         data = self.series.dropna(how="all")
@@ -157,31 +175,32 @@ CHARTS = ("levels", "bars", "line", "scatter")
 REFERENCE = "reference"
 
 
-def _draw_levels(ax, data, evidence):
+def _draw_levels(ax: Axes, data: pd.DataFrame, evidence: dict[str, Any]) -> None:
     # Prices are levels: compare them as the change since the first date each column has.
     change = 100 * (data / data.bfill().iloc[0] - 1)
     for col in change:
         s = change[col].dropna()
         ax.plot(s.index, s.to_numpy(), label=str(col))
-    start, end = evidence.get("streak_start"), evidence.get("streak_end")
+    start: Any = evidence.get("streak_start")
+    end: Any = evidence.get("streak_end")
     if start is not None:
         ax.axvspan(start, end, color="#f2d7a6", alpha=0.6, label="streak")
     ax.axhline(0, color="grey", lw=0.8, gid=REFERENCE)
     ax.set(ylabel=f"change since {data.index[0]:%Y-%m-%d}, %", title=_title(data))
 
 
-def _title(data, default: str = "") -> str:
+def _title(data: pd.DataFrame, default: str = "") -> str:
     """The chart's title: the columns' name when set (what they measure), else the columns."""
     if data.columns.name:
         return str(data.columns.name)
     return default or " and ".join(map(str, data.columns))
 
 
-def _years(index) -> np.ndarray:
+def _years(index: pd.Index) -> np.ndarray[Any, Any]:
     return np.asarray(index.year if isinstance(index, pd.DatetimeIndex) else index)
 
 
-def _draw_bars(ax, data, evidence):
+def _draw_bars(ax: Axes, data: pd.DataFrame, evidence: dict[str, Any]) -> None:
     col = data.columns[0]
     values = 100 * data[col].to_numpy()
     x = _years(data.index)
@@ -192,7 +211,7 @@ def _draw_bars(ax, data, evidence):
     ax.set(ylabel="%", xlabel="year", title=_title(data))
 
 
-def _draw_line(ax, data, evidence):
+def _draw_line(ax: Axes, data: pd.DataFrame, evidence: dict[str, Any]) -> None:
     for col in data:
         s = 100 * data[col].dropna()
         ax.plot(s.index, s.to_numpy(), label=str(col))
@@ -200,7 +219,7 @@ def _draw_line(ax, data, evidence):
     ax.set(ylabel="%", title=_title(data))
 
 
-def _draw_scatter(ax, data, evidence):
+def _draw_scatter(ax: Axes, data: pd.DataFrame, evidence: dict[str, Any]) -> None:
     xcol, ycol = data.columns[:2]
     both = data[[xcol, ycol]].dropna()
     ax.plot(100 * both[xcol].to_numpy(), 100 * both[ycol].to_numpy(), "o", ls="none", color="#4c72b0",
@@ -261,7 +280,7 @@ _EVIDENCE = {
 }
 
 
-def _evidence_row(key: str, value) -> tuple[str, str]:
+def _evidence_row(key: str, value: object) -> tuple[str, str]:
     if key in _EVIDENCE:
         label, kind = _EVIDENCE[key]
     elif key.startswith("ytd_"):
@@ -271,7 +290,7 @@ def _evidence_row(key: str, value) -> tuple[str, str]:
     return label, _format(value, kind)
 
 
-def _format(v, kind: str) -> str:
+def _format(v: Any, kind: str) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "n/a"
     if kind == "date" or isinstance(v, pd.Timestamp):
@@ -299,11 +318,11 @@ def _badge(verdict: str) -> str:
     return f"<span class='verdict {verdict.replace(' ', '-')}'>{html.escape(verdict)}</span>"
 
 
-def _days(n) -> str:
+def _days(n: float) -> str:
     return f"{int(n)} trading day{'s' if int(n) != 1 else ''}"
 
 
-def _pair(small, large, as_of=None) -> pd.DataFrame:
+def _pair(small: pd.Series, large: pd.Series, as_of: DateLike | None = None) -> pd.DataFrame:
     s = as_series(small, "small", min_obs=2)
     g = as_series(large, "large", min_obs=2)
     sn, gn = (str(s.name), str(g.name)) if s.name != g.name else ("small", "large")
@@ -328,7 +347,7 @@ def _pair(small, large, as_of=None) -> pd.DataFrame:
     return both
 
 
-def outperformance_streaks(small, large) -> pd.DataFrame:
+def outperformance_streaks(small: pd.Series, large: pd.Series) -> pd.DataFrame:
     """Every run of consecutive trading days on which ``small`` beat ``large``.
 
     A day counts when ``small``'s close-to-close return exceeds ``large``'s,
@@ -368,7 +387,7 @@ def outperformance_streaks(small, large) -> pd.DataFrame:
     return runs.reset_index(drop=True)
 
 
-def streak_record(small, large, as_of=None) -> ClaimResult:
+def streak_record(small: pd.Series, large: pd.Series, as_of: DateLike | None = None) -> ClaimResult:
     """The outperformance streak running on ``as_of`` and the last one as long.
 
     Parameters
@@ -386,6 +405,17 @@ def streak_record(small, large, as_of=None) -> ClaimResult:
         ``value`` is the streak's length in trading days; ``evidence`` holds
         its start and end and the last earlier streak at least as long (or
         says none exists since the data begin).
+
+    Examples
+    --------
+    The Russell 2000 beat the S&P 500 ETF eleven sessions in a row into 16 January 2026; the last streak as
+    long ended in June 2008:
+
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["^RUT", "SPY"])["Close"]
+    >>> streak = streak_record(close["^RUT"], close["SPY"], as_of="2026-01-16")
+    >>> int(streak.value), f"{streak.evidence['previous_end']:%Y-%m-%d}", streak.evidence["previous_length"]
+    (11, '2008-06-06', 13)
     """
     both = _pair(small, large, as_of)
     sn, gn = both.columns
@@ -426,7 +456,7 @@ def streak_record(small, large, as_of=None) -> ClaimResult:
     )
 
 
-def ytd_gap(small, large, as_of=None) -> ClaimResult:
+def ytd_gap(small: pd.Series, large: pd.Series, as_of: DateLike | None = None) -> ClaimResult:
     """Year-to-date return of ``small`` minus that of ``large`` on ``as_of``.
 
     Year-to-date runs from the last close of the previous year to the last
@@ -450,6 +480,13 @@ def ytd_gap(small, large, as_of=None) -> ClaimResult:
     ------
     DataError
         If there is no close in the previous year to start from.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["^RUT", "SPY"])["Close"]
+    >>> round(ytd_gap(close["^RUT"], close["SPY"], as_of="2026-01-16").value, 2)  # percentage points
+    6.46
     """
     both = _pair(small, large, as_of)
     sn, gn = both.columns
@@ -502,7 +539,7 @@ _TITLES = {
 }
 
 
-def _article(key: str, **fields) -> ClaimResult:
+def _article(key: str, **fields: Any) -> ClaimResult:
     """A ClaimResult for the article's claim ``key``: its words, id and title."""
     return ClaimResult(claim=ARTICLE_CLAIMS[key], id=key, title=_TITLES[key], **fields)
 
@@ -547,7 +584,7 @@ def _monthly_relative(both: pd.DataFrame) -> pd.Series:
     return returns.iloc[:, 0] - returns.iloc[:, 1]
 
 
-def _claim_ytd(both, sn, gn, as_of) -> ClaimResult:
+def _claim_ytd(both: pd.DataFrame, sn: str, gn: str, as_of: pd.Timestamp) -> ClaimResult:
     base = ytd_gap(both[sn], both[gn], as_of)
     ok = base.value > 5
     return replace(
@@ -559,7 +596,9 @@ def _claim_ytd(both, sn, gn, as_of) -> ClaimResult:
     )
 
 
-def _claim_streak(both, sn, gn, as_of, n_boot, rng) -> ClaimResult:
+def _claim_streak(
+    both: pd.DataFrame, sn: str, gn: str, as_of: pd.Timestamp, n_boot: int, rng: np.random.Generator
+) -> ClaimResult:
     record = streak_record(both[sn], both[gn], as_of)
     ev = dict(record.evidence)
     length = int(record.value)
@@ -592,7 +631,7 @@ def _claim_streak(both, sn, gn, as_of, n_boot, rng) -> ClaimResult:
                    finding=finding, evidence=ev)
 
 
-def _claim_january(both, sn, gn, n_boot, rng) -> ClaimResult:
+def _claim_january(both: pd.DataFrame, sn: str, gn: str, n_boot: int, rng: np.random.Generator) -> ClaimResult:
     from scipy import stats
 
     rel = _monthly_relative(both)
@@ -631,7 +670,7 @@ def _claim_january(both, sn, gn, n_boot, rng) -> ClaimResult:
                     evidence=ev, series=series, verdict=SUPPORTED if ok else NOT_SUPPORTED, chart="bars")
 
 
-def _claim_january_signal(both, sn, gn) -> ClaimResult:
+def _claim_january_signal(both: pd.DataFrame, sn: str, gn: str) -> ClaimResult:
     from scipy import stats
 
     month_end = _full_months(both)
@@ -693,7 +732,7 @@ def _regime_runs(relative_12m: pd.Series, min_months: int) -> list[int]:
     runs.append((current, length))
     runs = [r for r in runs if r[0] is not None]
     # Merge runs shorter than min_months into their neighbours: a month of flicker is not a new regime.
-    merged = []
+    merged: list[tuple[Any, int]] = []
     for s, n in runs:
         if merged and (n < min_months or merged[-1][0] == s):
             merged[-1] = (merged[-1][0], merged[-1][1] + n)
@@ -702,7 +741,9 @@ def _regime_runs(relative_12m: pd.Series, min_months: int) -> list[int]:
     return [n for _, n in merged]
 
 
-def _claim_leadership(both, sn, gn, n_sim, rng, min_months=6) -> ClaimResult:
+def _claim_leadership(
+    both: pd.DataFrame, sn: str, gn: str, n_sim: int, rng: np.random.Generator, min_months: int = 6
+) -> ClaimResult:
     month_end = _full_months(both)
     logs = np.log(month_end)
     rel12 = (logs.iloc[:, 0] - logs.iloc[:, 1]).diff(12)
@@ -711,13 +752,13 @@ def _claim_leadership(both, sn, gn, n_sim, rng, min_months=6) -> ClaimResult:
     inner = runs[1:-1]
     mean_years = float(np.mean(inner) / 12) if inner else np.nan
     monthly = (logs.iloc[:, 0] - logs.iloc[:, 1]).diff().dropna()
-    sims = []
+    simulated: list[float] = []
     for _ in range(n_sim):
         walk = pd.Series(np.cumsum(rng.normal(0, monthly.std(), len(monthly))))
         r = _regime_runs(walk.diff(12), min_months)[1:-1]
         if r:
-            sims.append(np.mean(r) / 12)
-    sims = np.array(sims)
+            simulated.append(float(np.mean(r) / 12))
+    sims = np.array(simulated)
     ev = {
         "complete_regimes": len(inner),
         "mean_regime_years": mean_years,
@@ -746,7 +787,7 @@ SECTOR_FUNDS = {"XLB": "materials", "XLC": "communication services", "XLE": "ene
                 "XLU": "utilities", "XLV": "health care", "XLY": "consumer discretionary"}
 
 
-def _sector_values(sectors) -> tuple[pd.DataFrame, str]:
+def _sector_values(sectors: object) -> tuple[pd.DataFrame, str]:
     """Sector funds' NAVs (from ETF shares observations) or prices (a wide frame), and what they are."""
     if isinstance(sectors, pd.DataFrame) and "metric" in sectors.columns:
         from .schema import to_wide
@@ -762,7 +803,7 @@ def _sector_values(sectors) -> tuple[pd.DataFrame, str]:
                     f"or a DataFrame of sector fund prices, got {type(sectors).__name__}")
 
 
-def _claim_sectors(sectors=None, as_of=None) -> ClaimResult:
+def _claim_sectors(sectors: pd.DataFrame | None = None, as_of: DateLike | None = None) -> ClaimResult:
     if sectors is None:
         return _article(
             "sectors_eps",
@@ -801,8 +842,9 @@ def _claim_sectors(sectors=None, as_of=None) -> ClaimResult:
                     evidence=evidence, series=series, verdict=SUPPORTED if ok else NOT_SUPPORTED)
 
 
-def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY", n_boot: int = 2000,
-                  seed: int = 0, sectors=None) -> Claims:
+def check_article(prices: pd.DataFrame | None = None, as_of: DateLike = "2026-01-16", *, small: str = "^RUT",
+                  large: str = "SPY", n_boot: int = 2000, seed: int = 0,
+                  sectors: pd.DataFrame | None = None) -> Claims:
     """Check every checkable claim of the January 2026 small-cap article.
 
     Parameters
@@ -836,6 +878,13 @@ def check_article(prices=None, as_of="2026-01-16", *, small="^RUT", large="SPY",
     DataError
         If the tickers are missing from ``prices``, ``n_boot`` is below 100
         or ``seed`` cannot seed a random generator.
+
+    Examples
+    --------
+    >>> claims = check_article(n_boot=100)  # the shipped prices, as of 16 January 2026
+    >>> claims.to_frame()["verdict"].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'ytd_gap': 'supported', 'streak': 'supported', 'january_effect': 'not supported',
+     'january_signal': 'supported', 'leadership_runs': 'not supported', 'sectors_eps': 'not checkable'}
     """
     shipped = prices is None
     n_boot = positive_int(n_boot, "n_boot", minimum=100)
@@ -885,9 +934,9 @@ class Claims(ResultMixin):
     np.int64(3)
     """
 
-    claims: tuple
+    claims: tuple[ClaimResult, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "claims", tuple(self.claims))
         bad = [c for c in self.claims if not isinstance(c, ClaimResult)]
         if bad:
@@ -896,21 +945,21 @@ class Claims(ResultMixin):
         if "" in ids or len(set(ids)) != len(ids):
             raise DataError(f"claims: every claim needs its own non-empty id, got {ids}")
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"ids": self.ids, "verdicts": tuple(c.verdict for c in self.claims)}
 
     @property
-    def ids(self) -> tuple:
+    def ids(self) -> tuple[str, ...]:
         """The claims' ids, in order."""
         return tuple(c.id for c in self.claims)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ClaimResult]:
         return iter(self.claims)
 
     def __len__(self) -> int:
         return len(self.claims)
 
-    def __getitem__(self, key) -> ClaimResult:
+    def __getitem__(self, key: str | int) -> ClaimResult:
         if isinstance(key, str):
             for c in self.claims:
                 if c.id == key:
@@ -940,7 +989,7 @@ class Claims(ResultMixin):
             lines.append(textwrap.fill(c.finding, 100, initial_indent=pad, subsequent_indent=pad))
         return "\n".join(lines)
 
-    def report_html(self, figure=None) -> str:
+    def report_html(self, figure: Callable[[Any], str] | None = None) -> str:
         """A verdict table linking to one section per claim (quote, finding, evidence, figure)."""
         import html
 
@@ -959,7 +1008,7 @@ class Claims(ResultMixin):
     def _repr_html_(self) -> str:
         return self.report_html()
 
-    def plot(self, ax=None):
+    def plot(self, ax: Any = None) -> Figure:
         """Each claim's chart in its own panel (claims without data are left out)."""
         drawable = [c for c in self.claims if not c.series.dropna(how="all").empty]
         if not drawable:

@@ -9,9 +9,17 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import AttentionError, AttentionWarning, DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .claims import Claims
+    from .collectors import Politeness
 
 _EPILOG = """\
 examples:
@@ -72,7 +80,7 @@ the exit status is 2.
 """
 
 
-def _add_network_options(parser) -> None:
+def _add_network_options(parser: argparse.ArgumentParser) -> None:
     """How long to wait and how often to retry: the options of every command that uses the network."""
     parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                         help="seconds to wait for one answer (default: the source's, 30-90)")
@@ -97,10 +105,11 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _politeness(args, default=None):
+def _politeness(args: argparse.Namespace, default: Politeness | None = None) -> Politeness | None:
     """The source's default pacing with the --timeout/--retries given, or None when neither is."""
     import dataclasses
 
+    from .claims import Claims
     from .collectors import Politeness
 
     changes = {name: value for name, value in (("timeout", args.timeout), ("max_retries", args.retries))
@@ -125,7 +134,7 @@ Flows follow with attention.etf_flows (docs/flows.md).
 """
 
 
-def _add_collect_outputs(parser) -> None:
+def _add_collect_outputs(parser: argparse.ArgumentParser) -> None:
     """Where a collection goes: the options every `attention collect` source shares."""
     parser.add_argument("--store", help="SQLite store path (default: user data folder or $ATTENTION_STORE)")
     parser.add_argument("--no-store", action="store_true", help="keep nothing on disk")
@@ -297,11 +306,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _collect(args) -> int:
+def _collect(args: argparse.Namespace) -> int:
     return {"trends": _collect_trends, "reddit": _collect_reddit, "flows": _collect_flows}[args.source](args)
 
 
-def _collect_flows(args) -> int:
+def _collect_flows(args: argparse.Namespace) -> int:
     from .collectors import collect_etf_shares
     from .collectors.etf.collect import ISSUER_POLITENESS
     from .store import Store
@@ -334,7 +343,7 @@ def _collect_flows(args) -> int:
     return 0
 
 
-def _collect_reddit(args) -> int:
+def _collect_reddit(args: argparse.Namespace) -> int:
     from .collectors import collect_reddit
     from .collectors._reddit_http import ARCTIC_SHIFT_POLITENESS, PRAW_POLITENESS
     from .collectors.archives import DEFAULT_SUBREDDITS, read_reddit_archives
@@ -388,7 +397,7 @@ def _collect_reddit(args) -> int:
 
 
 @contextlib.contextmanager
-def _dask_client(address):
+def _dask_client(address: str | None) -> Iterator[Any]:
     """A Dask client connected to ``address``, or None without one."""
     if not address:
         yield None
@@ -404,7 +413,7 @@ def _dask_client(address):
         yield client
 
 
-def _report(lines, frame, as_json: bool) -> None:
+def _report(lines: list[str], frame: pd.DataFrame, as_json: bool) -> None:
     if as_json:
         payload = {"summary": lines, "observations": json.loads(frame.to_json(orient="records", date_format="iso"))}
         print(json.dumps(payload, indent=2))
@@ -412,7 +421,7 @@ def _report(lines, frame, as_json: bool) -> None:
         print("\n".join(lines))
 
 
-def _collect_trends(args) -> int:
+def _collect_trends(args: argparse.Namespace) -> int:
     from .collectors import collect_google_trends
     from .collectors.google_official import OFFICIAL_POLITENESS
     from .store import Store
@@ -463,7 +472,7 @@ def _collect_trends(args) -> int:
     return 0
 
 
-def _official_args(args) -> dict:
+def _official_args(args: argparse.Namespace) -> dict[str, Any]:
     """The official backend's settings; credentials come from a file or the environment, never the command line."""
     if args.backend == "web":
         return {}
@@ -471,7 +480,7 @@ def _official_args(args) -> dict:
             "api_key": os.environ.get("GOOGLE_TRENDS_API_KEY") or None}
 
 
-def _write(frame, path: str) -> None:
+def _write(frame: pd.DataFrame, path: str) -> None:
     from .errors import DataError
 
     if path.endswith(".parquet"):
@@ -487,7 +496,7 @@ def _write(frame, path: str) -> None:
         raise DataError(f"--out: expected a .csv or .parquet file name, got {path!r}")
 
 
-def _claims(args) -> int:
+def _claims(args: argparse.Namespace) -> int:
     from .claims import check_article
 
     sectors = None
@@ -509,12 +518,13 @@ def _claims(args) -> int:
     return 0
 
 
-def _claim_records(claims) -> list:
+def _claim_records(claims: Claims) -> list[dict[str, Any]]:
     """One JSON object per claim, with its stable ``id``."""
-    return json.loads(claims.to_frame().reset_index().to_json(orient="records"))
+    records: list[dict[str, Any]] = json.loads(claims.to_frame().reset_index().to_json(orient="records"))
+    return records
 
 
-def _run(args) -> int:
+def _run(args: argparse.Namespace) -> int:
     from .pipeline import run
     from .store import Store
 
@@ -542,7 +552,7 @@ def _run(args) -> int:
     return 0
 
 
-def _report_only(args) -> int:
+def _report_only(args: argparse.Namespace) -> int:
     from .demo import run_demo
     from .report import write_report
 
@@ -552,7 +562,7 @@ def _report_only(args) -> int:
     return 0
 
 
-def _demo(args) -> int:
+def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     started = time.perf_counter()
@@ -581,7 +591,7 @@ def _demo(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``attention`` command."""
     parser = _parser()
     args = parser.parse_args(argv)

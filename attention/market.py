@@ -14,13 +14,16 @@ package: ``pip install 'market-attention[yfinance]'``).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ._typing import DateLike, SeriesOrFrame, SeriesOrFrameT
 from ._validate import align, as_datetime_index, as_frame, as_series, flag, naive_utc, positive_int
 from .errors import AttentionWarning, CollectorError, DataError, GapWarning, MissingDependencyError
-from .themes import get_theme
+from .themes import Theme, get_theme
 
 __all__ = [
     "abnormal_dollar_volume_proxy",
@@ -37,7 +40,7 @@ __all__ = [
 PRICE_FIELDS = ("Close", "High", "Low", "Open", "Volume")
 
 
-def _like(template, frame: pd.DataFrame):
+def _like(template: SeriesOrFrame, frame: pd.DataFrame) -> SeriesOrFrame:
     """Return ``frame`` as a Series when the input was one."""
     if isinstance(template, pd.Series):
         out = frame.iloc[:, 0]
@@ -58,7 +61,7 @@ _YFINANCE_FIELDS = (*PRICE_FIELDS, "Adj Close")
 _GAPS = ("span", "nan")
 
 
-def _closing_prices(prices):
+def _closing_prices(prices: SeriesOrFrame) -> SeriesOrFrame:
     """A yfinance-layout frame reduced to its closing prices: ``Adj Close`` if present, else ``Close``.
 
     Anything else (a Series, a frame of prices by ticker) passes through.
@@ -77,9 +80,9 @@ def _closing_prices(prices):
     return prices
 
 
-def _gap_returns(logs: pd.DataFrame) -> dict:
+def _gap_returns(logs: pd.DataFrame) -> dict[Any, pd.DatetimeIndex]:
     """Per column, the dates of returns whose previous price lies more than one row back."""
-    out = {}
+    out: dict[Any, pd.DatetimeIndex] = {}
     for col in logs:
         seen = np.flatnonzero(logs[col].notna().to_numpy())
         jumps = seen[1:][np.diff(seen) > 1]
@@ -88,7 +91,7 @@ def _gap_returns(logs: pd.DataFrame) -> dict:
     return out
 
 
-def log_returns(prices, *, gaps: str = "span"):
+def log_returns(prices: SeriesOrFrameT, *, gaps: Literal["span", "nan"] = "span") -> SeriesOrFrameT:
     """Log returns ``ln p_t - ln p_{t-1}`` of a price Series or DataFrame.
 
     Each column's returns are taken on its own observed prices, so rows
@@ -165,7 +168,7 @@ def log_returns(prices, *, gaps: str = "span"):
     return _like(prices, out)
 
 
-def relative_returns(small, large):
+def relative_returns(small: pd.Series, large: pd.Series) -> pd.Series:
     """Log return of ``small`` minus that of ``large``, on their common dates.
 
     Positive values are days (or weeks) on which ``small`` beat ``large``.
@@ -174,6 +177,17 @@ def relative_returns(small, large):
     ------
     DataError
         If the two share fewer than two dates.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> close = load_prices(["IWM", "SPY"], start="2026-01-02", end="2026-01-16")["Close"]
+    >>> relative_returns(close["IWM"], close["SPY"]).round(4).head(3)
+    Date
+    2026-01-05    0.0091
+    2026-01-06    0.0072
+    2026-01-07    0.0009
+    Name: IWM - SPY, dtype: float64
     """
     s = _positive(as_series(small, "small", min_obs=2).to_frame(), "small").iloc[:, 0]
     g = _positive(as_series(large, "large", min_obs=2).to_frame(), "large").iloc[:, 0]
@@ -187,7 +201,9 @@ def relative_returns(small, large):
 _HOW = ("sum", "last", "mean", "first")
 
 
-def to_google_weeks(data, how: str = "sum"):
+def to_google_weeks(
+    data: SeriesOrFrameT, how: Literal["sum", "last", "mean", "first"] = "sum"
+) -> SeriesOrFrameT:
     """Resample daily data to Google Trends weeks (Sunday to Saturday).
 
     Parameters
@@ -240,7 +256,9 @@ _FLOW_UNITS = ("share", "percent", "dollars")
 SPLIT_RATIOS = (2, 3, 4, 5, 8, 10, 20, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 8, 1 / 10, 1 / 20)
 
 
-def _flow_inputs(shares_outstanding, nav):
+def _flow_inputs(
+    shares_outstanding: SeriesOrFrame, nav: SeriesOrFrame | None
+) -> tuple[SeriesOrFrame, SeriesOrFrame]:
     """Wide shares and NAV frames from wide inputs or from the ETF collectors' observations."""
     if isinstance(shares_outstanding, pd.DataFrame) and "metric" in shares_outstanding.columns:
         from .schema import to_wide
@@ -272,8 +290,9 @@ def _splits(so: pd.DataFrame, nv: pd.DataFrame, tolerance: float) -> pd.DataFram
     return ratio
 
 
-def etf_flows(shares_outstanding, nav=None, *, lag: int = 0, unit: str = "share", weekly: bool = False,
-              total: bool = False, max_gap_days: int = 7, split_tolerance: float = 0.15):
+def etf_flows(shares_outstanding: SeriesOrFrame, nav: SeriesOrFrame | None = None, *, lag: int = 0,
+              unit: Literal["share", "percent", "dollars"] = "share", weekly: bool = False, total: bool = False,
+              max_gap_days: int = 7, split_tolerance: float = 0.15) -> SeriesOrFrame:
     """Net creations and redemptions of ETF shares: money in (+) or out (-) of the funds.
 
     On each reporting day *t*, with ``S_t = SO_{t+lag}`` (see ``lag``)::
@@ -438,7 +457,9 @@ def etf_flows(shares_outstanding, nav=None, *, lag: int = 0, unit: str = "share"
     return out
 
 
-def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool = False):
+def abnormal_dollar_volume_proxy(
+    close: pd.Series, volume: pd.Series, *, window: int = 8, weekly: bool = False
+) -> pd.Series:
     """A flow PROXY: log dollar volume relative to its trailing mean.
 
     ``ln(close_t * volume_t) - mean(ln(close * volume) over t-window..t-1)``.
@@ -462,6 +483,18 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
     DataError
         If the inputs are not numeric, not aligned, or shorter than ``window + 1``,
         a price is not positive or a volume is negative.
+
+    Examples
+    --------
+    >>> from attention.datasets import load_prices
+    >>> spy = load_prices("SPY", start="2025-06-01", end="2026-01-16")
+    >>> proxy = abnormal_dollar_volume_proxy(spy[("Close", "SPY")], spy[("Volume", "SPY")], weekly=True)
+    >>> proxy.round(3).tail(3)
+    Date
+    2025-12-28   -0.136
+    2026-01-04   -0.056
+    2026-01-11    0.045
+    Freq: W-SUN, Name: SPY abnormal dollar volume (proxy), dtype: float64
     """
     window = positive_int(window, "window")
     weekly = flag(weekly, "weekly")
@@ -487,7 +520,7 @@ def abnormal_dollar_volume_proxy(close, volume, *, window: int = 8, weekly: bool
 _ALIGN_HOW = ("sum", "mean")
 
 
-def _trading_calendar(trading_days) -> pd.DatetimeIndex:
+def _trading_calendar(trading_days: Any) -> pd.DatetimeIndex:
     if isinstance(trading_days, (pd.Series, pd.DataFrame)):
         trading_days = trading_days.index
     if isinstance(trading_days, str) or not hasattr(trading_days, "__iter__"):
@@ -510,7 +543,10 @@ def _trading_calendar(trading_days) -> pd.DatetimeIndex:
     return days.normalize().unique().sort_values()
 
 
-def align_to_trading_days(daily_attention, trading_days, how: str = "sum"):
+def align_to_trading_days(
+    daily_attention: SeriesOrFrameT, trading_days: pd.DatetimeIndex | SeriesOrFrame | Iterable[DateLike],
+    how: Literal["sum", "mean"] = "sum",
+) -> SeriesOrFrameT:
     """Put daily attention on a market's trading days.
 
     Attention on a non-trading day (weekend, holiday) counts towards the
@@ -590,7 +626,7 @@ def align_to_trading_days(daily_attention, trading_days, how: str = "sum"):
 # ---------------------------------------------------------------- theme returns and yfinance prices
 
 
-def _close_prices(prices) -> pd.DataFrame:
+def _close_prices(prices: object) -> pd.DataFrame:
     if not isinstance(prices, pd.DataFrame):
         raise DataError(f"prices: expected a DataFrame in yfinance's layout, got {type(prices).__name__}")
     if not isinstance(prices.columns, pd.MultiIndex) or "Close" not in prices.columns.get_level_values(0):
@@ -601,7 +637,7 @@ def _close_prices(prices) -> pd.DataFrame:
     return prices["Close"]
 
 
-def theme_relative_returns(theme, prices, large: str = "SPY"):
+def theme_relative_returns(theme: Theme | str, prices: pd.DataFrame, large: str = "SPY") -> pd.Series:
     """Daily log return of a theme's ticker minus that of ``large``.
 
     ``r_t = ln(P^theme_t / P^theme_{t-1}) - ln(P^large_t / P^large_{t-1})``
@@ -658,7 +694,7 @@ def theme_relative_returns(theme, prices, large: str = "SPY"):
     return out
 
 
-def _tickers_arg(tickers) -> list[str]:
+def _tickers_arg(tickers: Any) -> list[str]:
     wanted = [tickers] if isinstance(tickers, str) else tickers
     try:
         wanted = list(wanted)
@@ -715,7 +751,9 @@ def _yfinance_to_layout(raw: pd.DataFrame, wanted: list[str]) -> pd.DataFrame:
     return out
 
 
-def load_yfinance(tickers, start=None, end=None) -> pd.DataFrame:
+def load_yfinance(
+    tickers: str | Iterable[str], start: DateLike | None = None, end: DateLike | None = None
+) -> pd.DataFrame:
     """Daily prices from Yahoo Finance, in the layout of :func:`~attention.datasets.load_prices`.
 
     Calls ``yfinance.download(tickers, start=start, end=end,
@@ -758,6 +796,21 @@ def load_yfinance(tickers, start=None, end=None) -> pd.DataFrame:
     unofficial client and its output layout has changed between versions;
     both the current multi-level columns and the older flat single-ticker
     columns are handled.
+
+    Examples
+    --------
+    Downloading needs the network and ``pip install yfinance``; the frame has the layout of
+    :func:`~attention.datasets.load_prices`:
+
+    >>> prices = load_yfinance(["IWM", "SPY"], start="2026-01-02")  # doctest: +SKIP
+    >>> prices["Close"].columns.tolist()  # doctest: +SKIP
+    ['IWM', 'SPY']
+
+    Arguments are checked before anything is sent:
+
+    >>> load_yfinance([])
+    Traceback (most recent call last):
+    attention.errors.DataError: tickers: expected a ticker or a list of non-empty tickers, got []
     """
     wanted = _tickers_arg(tickers)
     try:

@@ -9,15 +9,27 @@ the article's claims, and writes the report.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._results import ResultMixin, fmt_p, new_axes
+from ._typing import DateLike, RedditBackend, StrPath, ThemesArg
 from .errors import DataError
 from .themes import DEFAULT_THEMES, Theme, get_theme
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .claims import Claims
+    from .collectors import Politeness
+    from .correlation import FeedbackLoopResult
+    from .store import Store
 
 __all__ = ["PipelineResult", "run"]
 
@@ -45,18 +57,26 @@ class PipelineResult(ResultMixin):
         Theme -> what its "flows" series is: net creations of named ETFs
         (from the issuers' shares outstanding) or the dollar-volume PROXY,
         with the reason the real flows were not used.
+
+    Examples
+    --------
+    What :func:`run` returns: the data, the tests and the verdicts.
+
+    >>> import dataclasses
+    >>> [field.name for field in dataclasses.fields(PipelineResult)]  # doctest: +NORMALIZE_WHITESPACE
+    ['observations', 'weekly', 'loops', 'screen', 'claims', 'notes', 'report', 'flow_measures']
     """
 
     observations: pd.DataFrame
     weekly: pd.DataFrame
-    loops: dict
+    loops: dict[tuple[str, str], FeedbackLoopResult]
     screen: pd.DataFrame
     claims: Claims
-    notes: tuple
+    notes: tuple[str, ...]
     report: Path | None = field(default=None)
-    flow_measures: dict = field(default_factory=dict)
+    flow_measures: dict[str, str] = field(default_factory=dict)
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         supported = int(self.screen["supported"].sum()) if "supported" in self.screen else 0
         return {"observations": len(self.observations), "loops": len(self.loops), "supported": supported,
                 "claims": len(self.claims)}
@@ -92,7 +112,7 @@ class PipelineResult(ResultMixin):
             lines += ["", f"Report: {self.report}"]
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Weekly attention per theme and source, each scaled to its own maximum."""
         fig, ax = new_axes(ax, figsize=(9, 4))
         attention = self.weekly.xs("attention level", axis=1, level=1, drop_level=False)
@@ -106,9 +126,9 @@ class PipelineResult(ResultMixin):
         fig.autofmt_xdate()
         return fig
 
-    def results(self) -> dict:
+    def results(self) -> dict[str, ResultMixin]:
         """Title -> result, in reading order (what the report renders)."""
-        out = {"Attention by theme": self}
+        out: dict[str, ResultMixin] = {"Attention by theme": self}
         for (theme, source), loop in self.loops.items():
             out[f"Feedback loop: {theme} ({source})"] = loop
         if self.claims:
@@ -116,7 +136,7 @@ class PipelineResult(ResultMixin):
         return out
 
 
-def _themes(themes) -> list[Theme]:
+def _themes(themes: ThemesArg) -> list[Theme]:
     if themes is None:
         return list(DEFAULT_THEMES)
     if isinstance(themes, (str, Theme)):
@@ -128,7 +148,8 @@ def _themes(themes) -> list[Theme]:
     return out
 
 
-def _prices(prices, tickers, start, end) -> pd.DataFrame:
+def _prices(prices: pd.DataFrame | StrPath | None, tickers: list[str], start: pd.Timestamp | None,
+            end: pd.Timestamp) -> pd.DataFrame:
     from .datasets import PRICE_TICKERS, load_prices
     from .market import load_yfinance
 
@@ -151,7 +172,7 @@ def _prices(prices, tickers, start, end) -> pd.DataFrame:
     return prices
 
 
-def _weekly_market(prices: pd.DataFrame, theme: Theme, creations=None) -> dict:
+def _weekly_market(prices: pd.DataFrame, theme: Theme, creations: pd.Series | None = None) -> dict[str, pd.Series]:
     """Weekly relative returns and flows: ``creations`` when given, else the dollar-volume proxy."""
     from .market import abnormal_dollar_volume_proxy, log_returns, to_google_weeks
 
@@ -171,12 +192,16 @@ def _weekly_market(prices: pd.DataFrame, theme: Theme, creations=None) -> dict:
     return {"returns": relative.rename(f"{theme.ticker} minus {theme.benchmark}, weekly log return"), "flows": flows}
 
 
-def _collect_shares(chosen, start, end, *, store, session, politeness, progress):
+def _collect_shares(
+    chosen: list[Theme], start: pd.Timestamp, end: pd.Timestamp, *, store: Store | None, session: Any,
+    politeness: Politeness | None, progress: bool,
+) -> tuple[pd.DataFrame | None, dict[str, str]]:
     """Shares outstanding of the themes' flow ETFs that have a collector; ticker -> why not, for the rest."""
     from .collectors.etf import ISSUERS, collect_etf_shares
     from .errors import AttentionError
 
-    frames, failed = [], {}
+    frames: list[pd.DataFrame] = []
+    failed: dict[str, str] = {}
     for ticker in sorted({t for th in chosen for t in th.flow_etfs}):
         if ticker not in ISSUERS:
             failed[ticker] = "no issuer collector (pass flows= from read_etf_shares)"
@@ -190,7 +215,9 @@ def _collect_shares(chosen, start, end, *, store, session, politeness, progress)
     return (pd.concat(frames, ignore_index=True) if frames else None), failed
 
 
-def _collect_sectors(as_of, *, store, session, politeness):
+def _collect_sectors(
+    as_of: DateLike, *, store: Store | None, session: Any, politeness: Politeness | None
+) -> tuple[pd.DataFrame | None, str]:
     """The SPDR sector funds' NAVs over the article's year (eleven requests), or None and why not."""
     from .claims import SECTOR_FUNDS
     from .collectors.etf import collect_etf_shares
@@ -204,7 +231,9 @@ def _collect_sectors(as_of, *, store, session, politeness):
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def _weekly_creations(theme: Theme, shares, prices: pd.DataFrame, failed: dict):
+def _weekly_creations(
+    theme: Theme, shares: pd.DataFrame | None, prices: pd.DataFrame, failed: dict[str, str]
+) -> tuple[pd.Series | None, str]:
     """The theme's weekly net creations (% of assets of its flow ETFs), or None and why not."""
     import warnings
 
@@ -216,7 +245,7 @@ def _weekly_creations(theme: Theme, shares, prices: pd.DataFrame, failed: dict):
         return None, "the theme names no flow ETFs"
     have = [] if shares is None else [t for t in theme.flow_etfs if t in set(shares["term"])]
     why = [f"{t}: {failed[t]}" for t in theme.flow_etfs if t in failed]
-    if not have:
+    if shares is None or not have:
         return None, "no shares outstanding for " + ", ".join(theme.flow_etfs) + (f" ({'; '.join(why)})" if why else "")
     obs = shares[shares["term"].isin(have)]
     so = to_wide(obs, metric="shares_outstanding", source="etf_shares")
@@ -226,7 +255,8 @@ def _weekly_creations(theme: Theme, shares, prices: pd.DataFrame, failed: dict):
     nav.index = nav.index.tz_convert(None) if nav.index.tz is not None else nav.index
     nav = nav.reindex(index=so.index, columns=have)
     close = prices["Close"] if "Close" in prices.columns.get_level_values(0) else pd.DataFrame()
-    kept, stand_in = [], []
+    kept: list[str] = []
+    stand_in: list[str] = []
     for t in have:
         if nav[t].isna().all() and t in close.columns:
             nav[t] = close[t].reindex(so.index)  # iShares files carry no NAV; the close is within bps of it
@@ -255,7 +285,7 @@ def _weekly_creations(theme: Theme, shares, prices: pd.DataFrame, failed: dict):
     return weekly.rename(f"{'+'.join(kept)} net creations, % of assets"), label
 
 
-def _given_shares(flows):
+def _given_shares(flows: pd.DataFrame | str | None) -> pd.DataFrame | None:
     """``flows=`` as ETF shares observations, or None for "collect" and "proxy"."""
     if flows is None or (isinstance(flows, str) and flows == "proxy"):
         return None
@@ -271,12 +301,12 @@ def _given_shares(flows):
                     f"collect_etf_shares, got {type(flows).__name__}")
 
 
-def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict:
+def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict[str, tuple[pd.Series, pd.Series]]:
     """Weekly attention series of one theme from each source that has any."""
     from .market import to_google_weeks
     from .scoring import abnormal_mentions, log_change
 
-    out = {}
+    out: dict[str, tuple[pd.Series, pd.Series]] = {}
     obs = observations[observations["term"] == theme.name]
     google = obs[(obs["source"] == "google_trends") & (obs["metric"] == "search_interest")]
     if not google.empty:
@@ -290,28 +320,28 @@ def _weekly_attention(observations: pd.DataFrame, theme: Theme) -> dict:
 
 
 def run(
-    themes=None,
-    start=None,
-    end=None,
+    themes: ThemesArg = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
-    prices=None,
+    prices: pd.DataFrame | StrPath | None = None,
     google: bool = True,
     reddit: bool = True,
-    reddit_backend: str = "arctic_shift",
-    subreddits=None,
-    store=None,
-    google_session=None,
-    reddit_session=None,
-    politeness=None,
+    reddit_backend: RedditBackend = "arctic_shift",
+    subreddits: Iterable[str] | None = None,
+    store: Store | StrPath | None = None,
+    google_session: Any = None,
+    reddit_session: Any = None,
+    politeness: Politeness | None = None,
     lags: int = 2,
     n_surrogates: int = 999,
     seed: int = 0,
     check_claims: bool = True,
-    as_of="2026-01-16",
-    report=None,
+    as_of: DateLike = "2026-01-16",
+    report: StrPath | None = None,
     progress: bool = False,
-    flows=None,
-    etf_session=None,
+    flows: pd.DataFrame | Literal["proxy"] | None = None,
+    etf_session: Any = None,
 ) -> PipelineResult:
     """Collect, score and test attention to market themes, then check the article.
 
@@ -367,6 +397,22 @@ def run(
         For bad arguments or prices lacking a theme's tickers.
     CollectorError
         When a source fails; everything fetched before is in the store.
+
+    Examples
+    --------
+    Offline: Google answered by a fake, the shipped prices, the dollar-volume proxy for flows:
+
+    >>> from attention.collectors import Politeness
+    >>> from attention.testing import FakeGoogleTrends, latent_attention
+    >>> google = FakeGoogleTrends(latent_attention(["small cap stocks"], seed=2), seed=2)
+    >>> result = run(["small-cap stocks"], "2022-01-02", "2025-12-27", reddit=False, flows="proxy",
+    ...              check_claims=False, google_session=google, politeness=Politeness(pace=0), n_surrogates=99,
+    ...              seed=1)
+    >>> result
+    PipelineResult(observations=624, loops=1, supported=0, claims=0)
+    >>> loop = result.screen.loc[("small-cap stocks", "google_trends")]
+    >>> int(loop["n"]), bool(loop["p_loop"] > 0.2)  # made-up searches do not drive real prices
+    (205, True)
     """
     from .claims import Claims, check_article
     from .collectors import collect_google_trends, collect_reddit
@@ -378,45 +424,50 @@ def run(
     chosen = _themes(themes)
     if not (google or reddit):
         raise DataError("google, reddit: at least one source must be collected")
-    tickers = sorted({t for th in chosen for t in (th.ticker, th.benchmark)})
-    end = pd.Timestamp(end) if end is not None else None
-    start = pd.Timestamp(start) if start is not None else None
-    price_data = _prices(prices, tickers, start, end or pd.Timestamp.now().normalize())
+    tickers = sorted({t for th in chosen for t in (th.ticker, th.benchmark) if t is not None})  # both checked
+    asked_end = pd.Timestamp(end) if end is not None else None
+    asked_start = pd.Timestamp(start) if start is not None else None
+    price_data = _prices(prices, tickers, asked_start, asked_end or pd.Timestamp.now().normalize())
     last_price = price_data.dropna(how="all").index.max()
-    end = end if end is not None else last_price
-    start = start if start is not None else end - pd.Timedelta(days=3 * 365)
-    if start >= end:
-        raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    last = asked_end if asked_end is not None else last_price
+    first = asked_start if asked_start is not None else last - pd.Timedelta(days=3 * 365)
+    if first >= last:
+        raise DataError(f"start: expected a date before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
 
-    shares, failed, sectors = _given_shares(flows), {}, None
+    shares, sectors = _given_shares(flows), None
+    failed: dict[str, str] = {}
     proxy_only = isinstance(flows, str) and flows == "proxy"
-    own_store = store is not None and not isinstance(store, Store)
-    store = Store(store) if own_store else store
-    frames, notes = [], []
+    opened = store if store is None or isinstance(store, Store) else Store(store)
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
     try:
         if google:
-            frames.append(collect_google_trends(chosen, start, end, resolution="weekly", store=store,
+            frames.append(collect_google_trends(chosen, first, last, resolution="weekly", store=opened,
                                                 session=google_session, politeness=politeness, progress=progress))
         if reddit:
-            frames.append(collect_reddit(chosen, tuple(subreddits or DEFAULT_SUBREDDITS), start, end,
-                                         backend=reddit_backend, store=store, session=reddit_session,
+            frames.append(collect_reddit(chosen, tuple(subreddits or DEFAULT_SUBREDDITS), first, last,
+                                         backend=reddit_backend, store=opened, session=reddit_session,
                                          politeness=politeness, progress=progress))
         if flows is None:
-            shares, failed = _collect_shares(chosen, start, end, store=store, session=etf_session,
+            shares, failed = _collect_shares(chosen, first, last, store=opened, session=etf_session,
                                              politeness=politeness, progress=progress)
             if check_claims:
-                sectors, why_not = _collect_sectors(as_of, store=store, session=etf_session, politeness=politeness)
+                sectors, why_not = _collect_sectors(as_of, store=opened, session=etf_session, politeness=politeness)
                 if why_not:
                     notes.append(f"The sector claim is not checked: the SPDR sector funds could not be collected"
                                  f" ({why_not}).")
     finally:
-        if own_store:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     observations = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    panel, loops, rows, measures = {}, {}, {}, {}
+    panel: dict[tuple[str, str], pd.Series] = {}
+    loops: dict[tuple[str, str], FeedbackLoopResult] = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    measures: dict[str, str] = {}
     rng = np.random.default_rng(seed)
     for theme in chosen:
+        creations: pd.Series | None
         if proxy_only:
             creations, measure = None, "flows='proxy' was asked for"
         else:
@@ -443,10 +494,10 @@ def run(
     if len(screen):
         screen.index = pd.MultiIndex.from_tuples(screen.index, names=["theme", "source"])
         screen = bh_screen(screen)
-        screen["flows"] = [("PROXY" if measures[theme].startswith("PROXY") else "creations") for theme, _ in screen.index]
-    weekly = pd.DataFrame(panel).loc[start - pd.Timedelta(days=7): end]
-    for theme, measure in measures.items():
-        notes.append(f"Flows of {theme}: {measure}.")
+        screen["flows"] = [("PROXY" if measures[name].startswith("PROXY") else "creations") for name, _ in screen.index]
+    weekly = pd.DataFrame(panel).loc[first - pd.Timedelta(days=7): last]
+    for name, measure in measures.items():
+        notes.append(f"Flows of {name}: {measure}.")
     notes.append("Returns are the theme ETF's weekly log return minus its benchmark's (e.g. IWM minus SPY).")
 
     # The article is about January 2026, which the shipped prices cover whatever prices the loops used.

@@ -10,12 +10,20 @@ import base64
 import html
 import io
 import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._typing import StrPath
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
 
 __all__ = ["write_report"]
 
@@ -37,7 +45,7 @@ footer { color: #777; font-size: .8rem; margin-top: 3rem; }
 """
 
 
-def _figure_tag(result) -> str:
+def _figure_tag(result: Any) -> str:
     """``result.plot()`` as an ``<img>`` with the PNG inline and alt text saying what it shows."""
     import matplotlib
 
@@ -55,12 +63,12 @@ def _figure_tag(result) -> str:
     return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"></figure>'
 
 
-def _describe_figure(fig) -> str:
+def _describe_figure(fig: Figure) -> str:
     """What a figure shows, in words, from its own artists: kind, title, series, and the data's ranges."""
     return " ".join(filter(None, (_describe_axes(ax) for ax in fig.axes))) or "Figure."
 
 
-def _describe_axes(ax) -> str:
+def _describe_axes(ax: Axes) -> str:
     import matplotlib.dates as mdates
     from matplotlib.patches import Rectangle
 
@@ -72,7 +80,7 @@ def _describe_axes(ax) -> str:
         return f"Diagram{named}{listed}." if title or texts else ""
     # Zero lines and other references (axhline, axvline) are drawn in axes coordinates: not data.
     lines = [ln for ln in ax.get_lines()
-             if ln.get_gid() != "reference" and ln.get_transform() == ax.transData and len(ln.get_xdata()) > 1]
+             if ln.get_gid() != "reference" and ln.get_transform() == ax.transData and np.size(ln.get_xdata()) > 1]
     bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_gid() != "reference"]
     if lines and all(ln.get_linestyle() in ("None", "none", "") for ln in lines):
         kind = "Scatter plot"
@@ -107,7 +115,7 @@ def _describe_axes(ax) -> str:
     return ", ".join(words) + "."
 
 
-def _categories(axis) -> list[str]:
+def _categories(axis: Axis) -> list[str]:
     """Tick labels that name things (set with ``set_xticks(x, labels)``), not numbers."""
     texts = [t.get_text() for t in axis.get_majorticklabels() if t.get_text().strip()]
     if texts and any(not _NUMBER.fullmatch(t) for t in texts):
@@ -118,8 +126,8 @@ def _categories(axis) -> list[str]:
 _NUMBER = re.compile(r"[\u2212+-]?[\d.,]+(?:e[\u2212+-]?\d+)?%?")
 
 
-def write_report(results: dict, folder, *, title: str = "market-attention report", intro: str = "",
-                 notes=()) -> Path:
+def write_report(results: Mapping[str, Any], folder: StrPath, *, title: str = "market-attention report",
+                 intro: str = "", notes: Iterable[str] = ()) -> Path:
     """Write ``index.html`` with one section per result into ``folder``.
 
     Parameters
@@ -144,13 +152,27 @@ def write_report(results: dict, folder, *, title: str = "market-attention report
     ------
     DataError
         If ``results`` is empty or ``folder`` is an existing file.
+
+    Examples
+    --------
+    Any object with ``summary()`` and ``plot()`` makes a section; one with ``report_html(figure)`` renders
+    itself:
+
+    >>> import tempfile
+    >>> class Finding:
+    ...     def report_html(self, figure):
+    ...         return "<p>Search interest led flows by one week.</p>"
+    >>> path = write_report({"Small caps": Finding()}, tempfile.mkdtemp(), title="Rotation check",
+    ...                     notes=["Weekly data; 2024 only."])
+    >>> path.name, "led flows by one week" in path.read_text(encoding="utf-8")
+    ('index.html', True)
     """
     if not results:
         raise DataError("results: nothing to report")
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise DataError(f"folder: {folder} exists and is not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise DataError(f"folder: {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
@@ -171,6 +193,6 @@ def write_report(results: dict, folder, *, title: str = "market-attention report
         parts.append("</ul>")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts.append(f"<footer>Written by market-attention on {stamp}.</footer></body></html>")
-    path = folder / "index.html"
+    path = out / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path

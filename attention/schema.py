@@ -51,6 +51,20 @@ def validate_observations(frame: pd.DataFrame) -> pd.DataFrame:
     DataError
         If a column is missing, a value cannot be coerced, or a
         (date, source, term, metric) key appears twice.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"date": ["2024-01-14", "2024-01-07"], "source": "google_trends",
+    ...                     "term": "small caps", "metric": "search_interest", "value": [80, 100]})
+    >>> obs = validate_observations(raw)
+    >>> obs[["date", "value", "flags"]]  # doctest: +NORMALIZE_WHITESPACE
+                           date  value flags
+    0 2024-01-07 00:00:00+00:00  100.0
+    1 2024-01-14 00:00:00+00:00   80.0
+    >>> validate_observations(raw.drop(columns="metric"))
+    Traceback (most recent call last):
+    attention.errors.DataError: frame: missing column(s) ['metric']; expected ['date', 'source', 'term', 'metric', 'value', 'flags']
     """
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"frame: expected a DataFrame, got {type(frame).__name__}")
@@ -99,10 +113,27 @@ def to_wide(frame: pd.DataFrame, metric: str | None = None, source: str | None =
         Select one metric and/or source. Required when the frame holds more
         than one, so that different quantities never share a table silently.
 
+    Returns
+    -------
+    DataFrame
+        One column per term, one row per date, values as observed (NaN where missing).
+
     Raises
     ------
     DataError
         If the selection is empty or still mixes metrics or sources.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"date": ["2024-01-07", "2024-01-07", "2024-01-14", "2024-01-14"],
+    ...                     "source": "google_trends", "term": ["small caps", "AI stocks"] * 2,
+    ...                     "metric": "search_interest", "value": [40, 100, 55, 90]})
+    >>> to_wide(obs)  # doctest: +NORMALIZE_WHITESPACE
+                               AI stocks  small caps
+    date
+    2024-01-07 00:00:00+00:00      100.0        40.0
+    2024-01-14 00:00:00+00:00       90.0        55.0
     """
     obs = validate_observations(frame)
     for col, want in (("metric", metric), ("source", source)):

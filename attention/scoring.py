@@ -28,9 +28,13 @@ The floor is explicit and the same everywhere:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from ._typing import SeriesOrFrame, SeriesOrFrameT
 from ._validate import as_frame, flag, naive_utc, positive_int
 from .errors import DataError
 
@@ -49,7 +53,7 @@ __all__ = [
 MAD_SCALE = 1.4826
 
 
-def _apply(data, name: str, fn):
+def _apply(data: SeriesOrFrameT, name: str, fn: Callable[[pd.DataFrame], pd.DataFrame]) -> SeriesOrFrameT:
     frame = as_frame(data, name)
     out = fn(frame)
     if isinstance(data, pd.Series):
@@ -63,7 +67,7 @@ def _log_positive(frame: pd.DataFrame) -> pd.DataFrame:
     return np.log(frame.where(frame > 0))
 
 
-def asvi(svi, window: int = 8):
+def asvi(svi: SeriesOrFrameT, window: int = 8) -> SeriesOrFrameT:
     """Abnormal search volume index of Da, Engelberg & Gao (2011).
 
     ``ASVI_t = ln SVI_t - ln median(SVI_{t-1}, ..., SVI_{t-window})``.
@@ -95,30 +99,44 @@ def asvi(svi, window: int = 8):
     """
     window = positive_int(window, "window")
 
-    def fn(f):
+    def fn(f: pd.DataFrame) -> pd.DataFrame:
         med = f.shift(1).rolling(window, min_periods=window).median()
         return _log_positive(f) - _log_positive(med)
 
     return _apply(svi, "svi", fn)
 
 
-def log_change(data, periods: int = 1):
+def log_change(data: SeriesOrFrameT, periods: int = 1) -> SeriesOrFrameT:
     """``ln x_t - ln x_{t-periods}``; zeros and gaps give NaN.
 
     The simplest stationary transform of a trending attention series.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2024-01-07", periods=4, freq="W-SUN")
+    >>> log_change(pd.Series([100.0, 110.0, 0.0, 121.0], weeks)).round(4)  # a zero has no logarithm: NaN
+    2024-01-07       NaN
+    2024-01-14    0.0953
+    2024-01-21       NaN
+    2024-01-28       NaN
+    Freq: W-SUN, dtype: float64
     """
     periods = positive_int(periods, "periods")
     return _apply(data, "data", lambda f: _log_positive(f).diff(periods))
 
 
-def _nan_median_rows(a: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _nan_median_rows(a: np.ndarray[Any, Any], counts: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Median of each row ignoring NaN, given the rows' non-NaN counts (>= 1)."""
     a = np.sort(a, axis=1)  # NaN sorts last
     rows = np.arange(a.shape[0])
-    return (a[rows, (counts - 1) // 2] + a[rows, counts // 2]) / 2
+    median: np.ndarray[Any, Any] = (a[rows, (counts - 1) // 2] + a[rows, counts // 2]) / 2
+    return median
 
 
-def _trailing_median_mad(values: np.ndarray, window: int, min_periods: int):
+def _trailing_median_mad(
+    values: np.ndarray[Any, Any], window: int, min_periods: int
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Median and MAD of ``values[t-window..t-1]`` for every t, ignoring NaN.
 
     One column at a time (memory ``len x window``); a baseline with fewer than
@@ -136,7 +154,7 @@ def _trailing_median_mad(values: np.ndarray, window: int, min_periods: int):
     return median, mad
 
 
-def _window_args(window, min_periods):
+def _window_args(window: int, min_periods: int | None) -> tuple[int, int]:
     window = positive_int(window, "window", minimum=2)
     if min_periods is None:
         min_periods = window
@@ -164,7 +182,9 @@ def _zscore_frame(f: pd.DataFrame, window: int, min_periods: int, robust: bool) 
     return z.where(np.isfinite(z))
 
 
-def trailing_zscore(data, window: int = 52, min_periods: int | None = None, robust: bool = False):
+def trailing_zscore(
+    data: SeriesOrFrameT, window: int = 52, min_periods: int | None = None, robust: bool = False
+) -> SeriesOrFrameT:
     """Z-score of each value against the ``window`` values before it.
 
     Classical (``robust=False``)::
@@ -224,7 +244,7 @@ def trailing_zscore(data, window: int = 52, min_periods: int | None = None, robu
     return _apply(data, "data", lambda f: _zscore_frame(f, window, min_periods, robust))
 
 
-def abnormal_mentions(counts, window: int = 8):
+def abnormal_mentions(counts: SeriesOrFrameT, window: int = 8) -> SeriesOrFrameT:
     """Abnormal mention count: ASVI on ``1 + count``.
 
     ``AM_t = ln(1 + M_t) - ln(1 + median(M_{t-1}, ..., M_{t-window}))``
@@ -264,7 +284,7 @@ def abnormal_mentions(counts, window: int = 8):
     """
     window = positive_int(window, "window")
 
-    def fn(f):
+    def fn(f: pd.DataFrame) -> pd.DataFrame:
         if (f < 0).any().any():
             col = f.columns[(f < 0).any()][0]
             raise DataError(f"counts: mention counts must be non-negative; column {col!r} has values < 0")
@@ -274,7 +294,7 @@ def abnormal_mentions(counts, window: int = 8):
     return _apply(counts, "counts", fn)
 
 
-def attention_share(data):
+def attention_share(data: pd.DataFrame) -> pd.DataFrame:
     """Each term's share of the attention paid to a set of terms.
 
     ``share_{i,t} = x_{i,t} / sum_j x_{j,t}``
@@ -328,7 +348,9 @@ def attention_share(data):
     return frame.div(total.where(ok), axis=0)
 
 
-def composite_index(*sources, window: int = 52, min_periods: int | None = None, robust: bool = False):
+def composite_index(
+    *sources: SeriesOrFrame, window: int = 52, min_periods: int | None = None, robust: bool = False
+) -> SeriesOrFrame:
     """Cross-source attention index from trailing z-scores (e.g. Google + Reddit).
 
     ``C_t = mean over sources s available at t of z_{s,t}``, where ``z_s``
@@ -419,7 +441,7 @@ def composite_index(*sources, window: int = 52, min_periods: int | None = None, 
     return out
 
 
-def preis_delta(data, delta_t: int = 3):
+def preis_delta(data: SeriesOrFrameT, delta_t: int = 3) -> SeriesOrFrameT:
     """Change in search volume of Preis, Moat & Stanley (2013).
 
     ``dn_t = n_t - (n_{t-1} + ... + n_{t-delta_t}) / delta_t``: this week's
@@ -430,6 +452,13 @@ def preis_delta(data, delta_t: int = 3):
     ------
     DataError
         If ``data`` is not numeric on a DatetimeIndex or ``delta_t`` < 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2024-01-07", periods=4, freq="W-SUN")
+    >>> preis_delta(pd.Series([10.0, 12.0, 14.0, 20.0], weeks), delta_t=3).tolist()  # 20 - mean(10, 12, 14)
+    [nan, nan, nan, 8.0]
     """
     delta_t = positive_int(delta_t, "delta_t")
     return _apply(data, "data", lambda f: f - f.shift(1).rolling(delta_t, min_periods=delta_t).mean())

@@ -60,11 +60,16 @@ import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ._typing import ThemesArg
 from .errors import DataError, MissingDependencyError
 from .themes import Theme, get_theme
+
+if TYPE_CHECKING:
+    from ._vader import Analyzer
 
 __all__ = [
     "EMOJI",
@@ -611,7 +616,7 @@ _OWNER = r"(?:(?:its|their|the|our|a)\s+)?"
 #: (lower-cased) text must contain for the rule to be tried at all: most
 #: texts have no "%", and skipping the regex is the cheapest way to keep the
 #: scorer close to VADER's own speed.
-_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern, str], ...] = tuple(
+_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tuple(
     (needles if isinstance(needles, tuple) else (needles,), re.compile(pattern, re.IGNORECASE), f" {token} ")
     for needles, pattern, token in (
         ("%", rf"(?<![\w.+\-%])\+\s?{_NUMBER}\s?%", "pct_up"),
@@ -645,7 +650,7 @@ def _normalise(phrase: str) -> str:
     return " ".join(phrase.lower().replace("-", " ").split())
 
 
-def _phrase_regex(phrases: Iterable[str]) -> tuple[re.Pattern | None, re.Pattern | None]:
+def _phrase_regex(phrases: Iterable[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """One alternation over ``phrases`` (longest first, whole words) and a regex of their anchors.
 
     Both are shaped for speed, since they run on every text: the anchors are
@@ -666,7 +671,7 @@ def _phrase_regex(phrases: Iterable[str]) -> tuple[re.Pattern | None, re.Pattern
     return regex, re.compile("|".join(map(re.escape, sorted(anchors))))
 
 
-def _load_vader():
+def _load_vader() -> type[Analyzer]:
     try:
         import vaderSentiment.vaderSentiment  # noqa: F401  (checked first: _vader may be cached)
     except ImportError:
@@ -678,7 +683,7 @@ def _load_vader():
     return Analyzer
 
 
-def _themes(themes) -> tuple[Theme, ...]:
+def _themes(themes: ThemesArg) -> tuple[Theme, ...]:
     if themes is None:
         return ()
     if isinstance(themes, (str, Theme)):
@@ -722,7 +727,10 @@ class SentimentScorer:
     [0.54, -0.46]
     """
 
-    def __init__(self, *, finance: bool = True, lexicon: dict | None = None, general_weight: float = GENERAL_WEIGHT):
+    def __init__(
+        self, *, finance: bool = True, lexicon: Mapping[str, float] | None = None,
+        general_weight: float = GENERAL_WEIGHT,
+    ) -> None:
         analyzer = _load_vader()()
         words = dict(analyzer.lexicon)
         general_weight = _check_weight(general_weight)
@@ -756,16 +764,18 @@ class SentimentScorer:
         self._phrases = phrases
         self._phrase_re, self._anchors = _phrase_regex(phrases)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"SentimentScorer(finance={self.finance})"
 
-    def prepare(self, text: str, themes=None) -> str:
+    def prepare(self, text: str, themes: ThemesArg = None) -> str:
         """The text VADER actually scores: themes masked, emoji and phrases tokenised.
 
         Useful to see why a text scored as it did. Replacements are padded
         with spaces; VADER splits on whitespace, so the extra spaces are
         harmless.
 
+        Examples
+        --------
         >>> SentimentScorer().prepare("Mag 7 to the moon 🚀", themes=["Magnificent Seven"])
         'themeref to_the_moon  emoji_rocket '
         """
@@ -786,19 +796,19 @@ class SentimentScorer:
             for needles, pattern, token in _PATTERNS:
                 if any(n in lower for n in needles):
                     text = pattern.sub(token, text)
-        if self._phrase_re is not None:
+        if self._phrase_re is not None and self._anchors is not None:  # both or neither
             lower = text.lower()
             if self._anchors.search(lower):
                 text = self._phrase_re.sub(self._join, text)
         return text
 
-    def _join(self, match: re.Match) -> str:
+    def _join(self, match: re.Match[str]) -> str:
         found = match.group(0)
         token = self._phrases[_normalise(found)]
         # Keep shouting as shouting: VADER boosts ALL-CAPS sentiment words.
         return token.upper() if found.isupper() else token
 
-    def polarity_scores(self, text: str, themes=None) -> dict:
+    def polarity_scores(self, text: str, themes: ThemesArg = None) -> dict[str, float]:
         """Score one text.
 
         Parameters
@@ -818,12 +828,17 @@ class SentimentScorer:
         ------
         DataError
             If ``text`` is not a string or a theme name is unknown.
+
+        Examples
+        --------
+        >>> SentimentScorer().polarity_scores("IWM breaking out, diamond hands")["compound"] > 0
+        True
         """
         if not isinstance(text, str):
             raise DataError(f"text: expected a string, got {type(text).__name__}")
         return self._analyzer.polarity_scores(self._prepare(text, _themes(themes)))
 
-    def score(self, texts, themes=None) -> pd.DataFrame:
+    def score(self, texts: Iterable[str], themes: ThemesArg = None) -> pd.DataFrame:
         """Score many texts.
 
         Parameters
@@ -844,6 +859,13 @@ class SentimentScorer:
         DataError
             If ``texts`` is a single string, not iterable, or holds anything
             but strings (missing values included).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> posts = pd.Series(["small caps ripping", "bagholder again"], index=["t3_a", "t3_b"])
+        >>> SentimentScorer().score(posts)["compound"].gt(0).to_dict()
+        {'t3_a': True, 't3_b': False}
         """
         index = texts.index if isinstance(texts, pd.Series) else None
         if isinstance(texts, (str, bytes, pd.DataFrame)) or not isinstance(texts, Iterable):
@@ -858,14 +880,13 @@ class SentimentScorer:
         return pd.DataFrame(rows, columns=_COLUMNS, index=index, dtype=float)
 
 
-def _check_weight(weight) -> float:
-    ok = isinstance(weight, numbers.Real) and not isinstance(weight, bool) and 0 <= weight <= 1
-    if not ok:
-        raise DataError(f"general_weight: expected a number between 0 and 1, got {weight!r}")
-    return float(weight)
+def _check_weight(weight: object) -> float:
+    if isinstance(weight, numbers.Real) and not isinstance(weight, bool) and 0 <= float(weight) <= 1:
+        return float(weight)
+    raise DataError(f"general_weight: expected a number between 0 and 1, got {weight!r}")
 
 
-def _check_lexicon(lexicon) -> dict[str, float]:
+def _check_lexicon(lexicon: object) -> dict[str, float]:
     if lexicon is None:
         return {}
     if not isinstance(lexicon, Mapping):
@@ -884,11 +905,13 @@ def _default_scorer() -> SentimentScorer:
     return SentimentScorer()
 
 
-def polarity_scores(text: str, themes=None) -> dict:
+def polarity_scores(text: str, themes: ThemesArg = None) -> dict[str, float]:
     """Score one text with a shared default :class:`SentimentScorer`.
 
     See :meth:`SentimentScorer.polarity_scores`.
 
+    Examples
+    --------
     >>> polarity_scores("The Magnificent Seven are overvalued", themes=["Magnificent Seven"])
     {'neg': 0.455, 'neu': 0.545, 'pos': 0.0, 'compound': -0.3612}
     """

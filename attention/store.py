@@ -40,10 +40,14 @@ import math
 import os
 import sqlite3
 from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar, overload
 
 import pandas as pd
 
+from ._typing import StrPath
 from .errors import AttentionError, DataError, MissingDependencyError, UpstreamFormatError
 from .schema import OBSERVATION_COLUMNS, validate_observations
 
@@ -55,6 +59,7 @@ DEFAULT_STORE_ENV = "ATTENTION_STORE"
 SCHEMA_VERSION = 2
 
 _MEMORY = ":memory:"
+_T = TypeVar("_T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -94,6 +99,14 @@ def default_store_path() -> Path:
         ``$ATTENTION_STORE`` if that variable is set and not empty, else
         ``attention.sqlite`` in the per-user data folder of
         ``market-attention`` (from :func:`platformdirs.user_data_dir`).
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"ATTENTION_STORE": "/data/trends.sqlite"}):
+    ...     default_store_path().as_posix()
+    '/data/trends.sqlite'
     """
     env = os.environ.get(DEFAULT_STORE_ENV, "").strip()
     if env:
@@ -124,9 +137,20 @@ class Store:
     -----
     A Store holds one connection and is meant for one thread. Several Stores
     (or processes) may open the same file; SQLite serialises their writes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"date": ["2024-01-07", "2024-01-14"], "source": "google_trends",
+    ...                     "term": "small caps", "metric": "search_interest", "value": [100, 80]})
+    >>> with Store(":memory:") as store:
+    ...     store.put_observations(obs, run="2024-02-01")
+    ...     store.observations(term="small caps")["value"].tolist()
+    2
+    [100.0, 80.0]
     """
 
-    def __init__(self, path: str | os.PathLike | None = None) -> None:
+    def __init__(self, path: StrPath | None = None) -> None:
         self._conn: sqlite3.Connection | None = None
         if path is None:
             path = default_store_path()
@@ -210,7 +234,21 @@ class Store:
 
     # -- raw responses ---------------------------------------------------------
 
-    def put_response(self, key: str, *, source: str, request: dict, status: int, body: str, validate=None):
+    @overload
+    def put_response(
+        self, key: str, *, source: str, request: dict[str, Any], status: int, body: str, validate: None = None
+    ) -> None: ...
+
+    @overload
+    def put_response(
+        self, key: str, *, source: str, request: dict[str, Any], status: int, body: str,
+        validate: Callable[[str], _T],
+    ) -> _T: ...
+
+    def put_response(
+        self, key: str, *, source: str, request: dict[str, Any], status: int, body: str,
+        validate: Callable[[str], _T] | None = None,
+    ) -> _T | None:
         """Save one raw response, committed before this method returns.
 
         With ``validate``, the answer is parsed first and committed as good
@@ -275,7 +313,8 @@ class Store:
             raise DataError(f"status: expected an int, got {status!r}")
         if not isinstance(body, str):
             raise DataError(f"body: expected str, got {type(body).__name__}")
-        result, problem = None, None
+        result: _T | None = None
+        problem: str | None = None
         if validate is not None:
             try:
                 result = validate(body)
@@ -296,7 +335,7 @@ class Store:
             raise error
         return result
 
-    def get_response(self, key: str) -> dict | None:
+    def get_response(self, key: str) -> dict[str, Any] | None:
         """Return the good response stored under ``key``, or ``None``.
 
         An answer stored as bad is never returned: it must be asked again.
@@ -318,7 +357,7 @@ class Store:
         ).fetchone()
         return None if row is None else _response(row)
 
-    def bad_responses(self, source: str | None = None) -> list[dict]:
+    def bad_responses(self, source: str | None = None) -> list[dict[str, Any]]:
         """Answers a parser refused, kept for diagnosis (never served as data).
 
         Returns
@@ -482,7 +521,7 @@ class Store:
 
     def to_parquet(
         self,
-        path: str | os.PathLike,
+        path: StrPath,
         *,
         source: str | None = None,
         term: str | None = None,
@@ -560,14 +599,16 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 
 _RESPONSE_COLUMNS = "key, source, request, status, body, fetched_at"
 
 
-def _response(row) -> dict:
+def _response(row: tuple[Any, ...]) -> dict[str, Any]:
     return {
         "key": row[0],
         "source": row[1],
@@ -579,7 +620,7 @@ def _response(row) -> dict:
 
 
 @contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection):
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     # IMMEDIATE takes the write lock up front, so a concurrent writer makes us
     # wait (up to the connection timeout) instead of failing halfway through.
     conn.execute("BEGIN IMMEDIATE")
@@ -593,6 +634,6 @@ def _transaction(conn: sqlite3.Connection):
     conn.execute("COMMIT")
 
 
-def _check_name(value, name: str) -> None:
+def _check_name(value: object, name: str) -> None:
     if not isinstance(value, str) or value == "":
         raise DataError(f"{name}: expected a non-empty string, got {value!r}")

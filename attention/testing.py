@@ -24,13 +24,19 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse, urlsplit
 
 import numpy as np
 import pandas as pd
 
+from ._typing import DateLike, StrPath
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "FakeArcticShift",
@@ -44,6 +50,7 @@ __all__ = [
     "latent_attention",
     "latent_shares",
     "planted_loop",
+    "planted_loop_weekly",
 ]
 
 #: Longest window (days) for which Google answers with daily values.
@@ -61,26 +68,41 @@ _HTML_429 = (
 
 @dataclass
 class FakeResponse:
-    """The parts of ``requests.Response`` the collectors read."""
+    """The parts of ``requests.Response`` the collectors read.
+
+    Examples
+    --------
+    >>> FakeResponse(429, "Too Many Requests", {"Retry-After": "60"}).headers["Retry-After"]
+    '60'
+    """
 
     status_code: int
     text: str
-    headers: dict = field(default_factory=dict)
-    cookies: dict = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
     url: str = ""
     content: bytes = b""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.content:
             self.content = self.text.encode("utf-8")
 
 
-def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int = 0) -> pd.DataFrame:
+def latent_attention(
+    terms: Iterable[str], start: str | pd.Timestamp = "2019-01-01", end: str | pd.Timestamp = "2026-02-28",
+    *, seed: int = 0,
+) -> pd.DataFrame:
     """A plausible daily "true" search volume for each term.
 
     Each term gets its own level (spread over two orders of magnitude), a
     slow random-walk trend, a weekly cycle (quieter weekends) and occasional
     news spikes that decay over days - the features that make stitching hard.
+
+    Examples
+    --------
+    >>> latent = latent_attention(["small caps", "AI stocks"], "2024-01-01", "2024-12-31", seed=1)
+    >>> latent.shape, str(latent.index.tz), bool((latent > 0).all().all())
+    ((366, 2), 'UTC', True)
     """
     terms = list(terms)
     days = pd.date_range(start, end, freq="D", tz="UTC")
@@ -97,7 +119,10 @@ def latent_attention(terms, start="2019-01-01", end="2026-02-28", *, seed: int =
     return pd.DataFrame(out, index=days)
 
 
-def planted_loop(n: int, strength: float, rng, *, burn: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def planted_loop(
+    n: int, strength: float, rng: np.random.Generator, *, burn: int = 50
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]],
+           np.ndarray[Any, np.dtype[np.float64]]]:
     """A loop with known truth: returns -> attention -> flows -> returns, each link a lag-1 coefficient.
 
     ``a_t = b r_{t-1} + e``, ``f_t = b a_{t-1} + e``, ``r_t = b f_{t-1} + e`` with standard normal
@@ -106,6 +131,13 @@ def planted_loop(n: int, strength: float, rng, *, burn: int = 50) -> tuple[np.nd
     Returns
     -------
     (attention, returns, flows) : arrays of length ``n``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a, r, f = planted_loop(2000, 0.4, np.random.default_rng(0))
+    >>> round(float(np.corrcoef(r[:-1], a[1:])[0, 1]), 1)  # returns lead attention
+    0.4
     """
     e = rng.normal(size=(n + burn, 3))
     a, r, f = np.zeros(n + burn), np.zeros(n + burn), np.zeros(n + burn)
@@ -114,6 +146,28 @@ def planted_loop(n: int, strength: float, rng, *, burn: int = 50) -> tuple[np.nd
         f[t] = strength * a[t - 1] + e[t, 1]
         r[t] = strength * f[t - 1] + e[t, 2]
     return a[burn:], r[burn:], f[burn:]
+
+
+def planted_loop_weekly(
+    n: int = 300, strength: float = 0.4, *, seed: int = 1, start: DateLike = "2015-01-04"
+) -> pd.DataFrame:
+    """:func:`planted_loop` as weekly series: what the loop tests take, with a truth to find.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``attention``, ``returns``, ``flows``, indexed by Google
+        weeks (Sundays) from ``start``.
+
+    Examples
+    --------
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)
+    >>> data.shape, f"{data.index[0]:%Y-%m-%d}", data.index.freqstr
+    ((300, 3), '2015-01-04', 'W-SUN')
+    """
+    weeks = pd.date_range(start, periods=n, freq="W-SUN")
+    series = planted_loop(n, strength, np.random.default_rng(seed))
+    return pd.DataFrame(dict(zip(("attention", "returns", "flows"), series)), index=weeks)
 
 
 def _resolution(days: int) -> str:
@@ -158,9 +212,22 @@ class FakeGoogleTrends:
     today : date-like, optional
         The fake's "now": the point containing it is partial.
     seed : int
+
+    Examples
+    --------
+    >>> import attention
+    >>> fake = FakeGoogleTrends(latent_attention(["small caps"], seed=1))
+    >>> frame = attention.collect_google_trends(["small caps"], start="2024-01-01", end="2024-06-30",
+    ...                                         session=fake, politeness=attention.Politeness(pace=0))
+    >>> daily = frame[frame["metric"] == "search_interest"]
+    >>> len(daily), float(daily["value"].max()), fake.data_calls
+    (182, 100.0, 2)
     """
 
-    def __init__(self, latent=None, *, noise=0.03, quota=None, retry_after=None, today=None, seed=0):
+    def __init__(
+        self, latent: pd.DataFrame | None = None, *, noise: float = 0.03, quota: int | None = None,
+        retry_after: int | None = None, today: str | pd.Timestamp | None = None, seed: int = 0,
+    ) -> None:
         if latent is None:
             from .themes import DEFAULT_THEMES
 
@@ -175,14 +242,14 @@ class FakeGoogleTrends:
         self.calls: list[tuple[str, str]] = []  # (method, path) of every call
         self._rng = np.random.default_rng(seed)
         self._answered = 0
-        self._tokens: dict[str, dict] = {}
+        self._tokens: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------- session API
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._handle("GET", url, params or {})
 
-    def post(self, url, params=None, **kwargs) -> FakeResponse:
+    def post(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._handle("POST", url, params or {})
 
     def reset_quota(self) -> None:
@@ -196,7 +263,7 @@ class FakeGoogleTrends:
 
     # ------------------------------------------------------------- internals
 
-    def _handle(self, method: str, url: str, params: dict) -> FakeResponse:
+    def _handle(self, method: str, url: str, params: Mapping[str, Any]) -> FakeResponse:
         parsed = urlparse(url)
         params = {**{k: v[0] for k, v in parse_qs(parsed.query).items()}, **params}
         path = parsed.path
@@ -219,12 +286,12 @@ class FakeGoogleTrends:
             return self._related(params, url)
         return FakeResponse(404, "<html>404</html>", {"Content-Type": "text/html"}, {}, url)
 
-    def _token(self, request: dict) -> str:
+    def _token(self, request: dict[str, Any]) -> str:
         token = f"APP6_FAKE{len(self._tokens):06d}"
         self._tokens[token] = request
         return token
 
-    def _explore(self, params: dict, url: str) -> FakeResponse:
+    def _explore(self, params: dict[str, Any], url: str) -> FakeResponse:
         try:
             req = json.loads(params["req"])
             items = req["comparisonItem"]
@@ -270,17 +337,17 @@ class FakeGoogleTrends:
         body = ")]}'\n" + json.dumps({"widgets": widgets}, separators=(",", ":"))
         return FakeResponse(200, body, {"Content-Type": "application/json; charset=utf-8"}, {}, url)
 
-    def _check_token(self, params: dict, url: str):
+    def _check_token(self, params: dict[str, Any], url: str) -> tuple[Any, FakeResponse | None]:
         try:
             req = json.loads(params["req"])
         except (KeyError, ValueError, TypeError):
             return None, FakeResponse(400, "<html>400</html>", {"Content-Type": "text/html"}, {}, url)
-        if self._tokens.get(params.get("token")) != req:
+        if self._tokens.get(str(params.get("token"))) != req:
             # Google refuses a request whose token was issued for another request.
             return None, FakeResponse(401, "<html>401</html>", {"Content-Type": "text/html"}, {}, url)
         return req, None
 
-    def _multiline(self, params: dict, url: str) -> FakeResponse:
+    def _multiline(self, params: dict[str, Any], url: str) -> FakeResponse:
         req, error = self._check_token(params, url)
         if error:
             return error
@@ -312,7 +379,7 @@ class FakeGoogleTrends:
         timeline = []
         for k, (when, row) in enumerate(scaled.iterrows()):
             values = [int(row[t]) if has_data[t] else 0 for t in terms]
-            point = {
+            point: dict[str, Any] = {
                 "time": str(int(when.timestamp())),
                 "formattedTime": _formatted(when, resolution),
                 "formattedAxisTime": f"{when:%b} {when.day}, {when.year}",
@@ -327,7 +394,7 @@ class FakeGoogleTrends:
         body = ")]}',\n" + json.dumps({"default": {"timelineData": timeline, "averages": averages}}, separators=(",", ":"))
         return FakeResponse(200, body, {"Content-Type": "application/json; charset=UTF-8"}, {}, url)
 
-    def _related(self, params: dict, url: str) -> FakeResponse:
+    def _related(self, params: dict[str, Any], url: str) -> FakeResponse:
         req, error = self._check_token(params, url)
         if error:
             return error
@@ -349,21 +416,29 @@ class ReplaySession:
     interactions : list of dict
         Each with ``method``, ``url``, ``status``, ``headers`` (name -> list
         of values, as recorded) and ``body``.
+
+    Examples
+    --------
+    >>> session = ReplaySession([{"method": "GET", "url": "https://example.org/api/x", "status": 200,
+    ...                           "headers": {"Set-Cookie": ["NID=1; path=/"]}, "body": "{}"}])
+    >>> response = session.get("https://example.org/api/x?q=1")
+    >>> response.status_code, response.cookies, session.calls
+    (200, {'NID': '1'}, [('GET', '/api/x')])
     """
 
-    def __init__(self, interactions):
+    def __init__(self, interactions: Iterable[dict[str, Any]]) -> None:
         self._queue = list(interactions)
         self.calls: list[tuple[str, str]] = []
 
     @classmethod
-    def from_file(cls, path) -> "ReplaySession":
+    def from_file(cls, path: StrPath) -> ReplaySession:
         with open(path, encoding="utf-8") as fh:
             return cls(json.load(fh)["interactions"])
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._next("GET", url)
 
-    def post(self, url, params=None, **kwargs) -> FakeResponse:
+    def post(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         return self._next("POST", url)
 
     def _next(self, method: str, url: str) -> FakeResponse:
@@ -385,7 +460,7 @@ class ReplaySession:
 # ---------------------------------------------------------------- Arctic Shift
 
 
-def _response(status: int, body, headers=None, url=""):
+def _response(status: int, body: object, headers: Mapping[str, str] | None = None, url: str = "") -> requests.Response:
     import requests
     from requests.structures import CaseInsensitiveDict
 
@@ -413,10 +488,24 @@ class FakeArcticShift:
     Retry-After (or only X-RateLimit-Reset); ``rate_headers`` adds
     X-RateLimit-Remaining/Reset to every answer. ``sleep`` advances the clock:
     pass it as ``Politeness(sleep=fake.sleep)``.
+
+    Examples
+    --------
+    >>> fake = FakeArcticShift({"post": [{"id": "a1", "created_utc": 1704110400, "subreddit": "stocks",
+    ...                                   "author": "u1", "score": 3, "title": "IWM", "selftext": ""}],
+    ...                         "comment": []})
+    >>> answer = fake.get("https://arctic-shift.photon-reddit.com/api/posts/search", params={
+    ...     "subreddit": "stocks", "after": 1704067200, "before": 1704153600, "limit": 100, "sort": "asc"})
+    >>> [item["id"] for item in answer.json()["data"]]
+    ['a1']
     """
 
-    def __init__(self, corpus, *, after_inclusive=False, budget=None, window=60.0, retry_after=True,
-                 rate_headers=False, refill=True, timeout_above=None, fail=None, fail_once=None):
+    def __init__(
+        self, corpus: Mapping[str, list[dict[str, Any]]], *, after_inclusive: bool = False,
+        budget: int | None = None, window: float = 60.0, retry_after: bool = True, rate_headers: bool = False,
+        refill: bool = True, timeout_above: int | None = None, fail: tuple[int, str] | None = None,
+        fail_once: int | None = None,
+    ) -> None:
         self.corpus = corpus
         self.after_inclusive = after_inclusive
         self.budget, self.window, self.retry_after = budget, window, retry_after
@@ -425,21 +514,21 @@ class FakeArcticShift:
         self.clock = 0.0
         self.window_start = 0.0
         self.used = 0
-        self.log: list[dict] = []  # every request, as sent
+        self.log: list[dict[str, Any]] = []  # every request, as sent
         self.answers: list[int] = []
         self.retry_afters: list[float] = []
 
-    def sleep(self, seconds):
+    def sleep(self, seconds: float) -> None:
         self.clock += seconds
 
-    def get(self, url, params=None, timeout=None):
+    def get(self, url: str, params: Mapping[str, Any] | None = None, timeout: float | None = None) -> requests.Response:
         params = dict(params or {})
         self.log.append(params)
         response = self._answer(urlsplit(url).path, params)
         self.answers.append(response.status_code)
         return response
 
-    def _answer(self, path, params):
+    def _answer(self, path: str, params: dict[str, Any]) -> requests.Response:
         aggregate = path.endswith("/aggregate")
         kind = {"/api/posts/search": "post", "/api/comments/search": "comment"}.get(path.removesuffix("/aggregate"))
         if kind is None:
@@ -453,11 +542,11 @@ class FakeArcticShift:
             self.window_start, self.used = self.clock, 0
         reset = math.ceil(self.window_start + self.window - self.clock)
         if self.budget is not None and self.used >= self.budget:
-            headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+            limited = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
             if self.retry_after:
-                headers["Retry-After"] = str(reset)
+                limited["Retry-After"] = str(reset)
                 self.retry_afters.append(float(reset))
-            return _response(429, {"data": None, "error": "Too many requests"}, headers)
+            return _response(429, {"data": None, "error": "Too many requests"}, limited)
         self.used += 1
         if aggregate:
             return self._aggregate(kind, params)
@@ -472,7 +561,7 @@ class FakeArcticShift:
             # Wide windows with big pages are what time out; one second never does.
             return _response(422, {"data": None, "error": "Timeout. Maybe slow down a bit"})
         sub = str(params.get("subreddit", "")).lower()
-        def wanted(ms):
+        def wanted(ms: int) -> bool:
             return (ms >= after if self.after_inclusive else ms > after) and ms < before
 
         rows = [r for r in self.corpus[kind]
@@ -481,13 +570,13 @@ class FakeArcticShift:
         fields = params.get("fields")
         keep = fields.split(",") if fields else None
         data = [{k: v for k, v in r.items() if keep is None or k in keep} for r in rows[:limit]]
-        headers = {}
+        headers: dict[str, str] = {}
         if self.rate_headers and self.budget is not None:
             headers = {"X-RateLimit-Remaining": str(self.budget - self.used), "X-RateLimit-Reset": str(reset)}
         return _response(200, {"data": data}, headers)
 
 
-    def _aggregate(self, kind, params):
+    def _aggregate(self, kind: str, params: dict[str, Any]) -> requests.Response:
         """Counts per UTC day bucket, ``{"data": [{"created_utc": "<ISO day>", "count": n}]}``, days with items only."""
         if params.get("aggregate") != "created_utc" or params.get("frequency") != "day":
             return _response(400, {"data": None, "error": "Only aggregate=created_utc&frequency=day is faked"})
@@ -507,7 +596,7 @@ class FakeArcticShift:
         return _response(200, {"data": data})
 
 
-def _epoch_ms(value) -> int:
+def _epoch_ms(value: str | int | float) -> int:
     """A documented Date: epoch seconds or milliseconds (told apart by size, as the server must)."""
     number = int(value)
     return number if number > 10**11 else number * 1000
@@ -543,14 +632,18 @@ class FakeTrendsApi:
 
     _FREQ = {"DAY": "D", "WEEK": "W-SUN", "MONTH": "MS", "YEAR": "YS"}
 
-    def __init__(self, latent=None, *, polls=1, today=None, regions=None, fail=None, operation_error=None, seed=0):
+    def __init__(
+        self, latent: pd.DataFrame | None = None, *, polls: int = 1, today: str | pd.Timestamp | None = None,
+        regions: Mapping[str, float] | None = None, fail: int | None = None,
+        operation_error: Mapping[str, Any] | None = None, seed: int = 0,
+    ) -> None:
         self.latent = latent
         self.seed = seed
         self.polls = polls
         self.today = pd.Timestamp(today, tz="UTC") if today is not None else pd.Timestamp.now(tz="UTC").normalize()
         self.regions = regions or {"US-CA": 1.0, "US-TX": 0.8}
         self.fail, self.operation_error = fail, operation_error
-        self.operations: dict[str, dict] = {}
+        self.operations: dict[str, dict[str, Any]] = {}
         self.log: list[tuple[str, str]] = []  # (method, path) of every request
 
     def _volume(self, term: str) -> pd.Series:
@@ -562,7 +655,10 @@ class FakeTrendsApi:
         return latent_attention([term], "2019-01-01", self.today.tz_localize(None) + pd.Timedelta(days=400),
                                 seed=seed)[term]
 
-    def post(self, url, json=None, params=None, timeout=None, headers=None):
+    def post(
+        self, url: str, json: Mapping[str, Any] | None = None, params: Mapping[str, Any] | None = None,
+        timeout: float | None = None, headers: Mapping[str, str] | None = None,
+    ) -> requests.Response:
         path = urlsplit(url).path
         self.log.append(("POST", path))
         if self.fail is not None:
@@ -585,7 +681,7 @@ class FakeTrendsApi:
         self.operations[name] = {"operation": operation, "response": response, "polled": 0}
         return _response(200, operation)
 
-    def get(self, url, params=None, timeout=None):
+    def get(self, url: str, params: Mapping[str, Any] | None = None, timeout: float | None = None) -> requests.Response:
         path = urlsplit(url).path
         self.log.append(("GET", path))
         name = path.rsplit("/", 1)[-1]
@@ -602,13 +698,13 @@ class FakeTrendsApi:
             done["response"] = entry["response"]
         return _response(200, done)
 
-    def _series(self, spec, start, end) -> dict:
+    def _series(self, spec: dict[str, Any], start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
         total = sum(self._volume(t["value"]) for t in spec["expression"]["terms"])
         freq = self._FREQ[spec.get("timeResolution", "MONTH")]
         starts = pd.date_range(start, end, freq=freq)
         if len(starts) == 0 or starts[0] > start:
             starts = starts.insert(0, start if freq == "D" else (start - pd.tseries.frequencies.to_offset(freq)))
-        points = []
+        points: list[dict[str, Any]] = []
         for lo, hi in zip(starts, list(starts[1:]) + [starts[-1] + pd.tseries.frequencies.to_offset(freq)]):
             seen = total[(total.index >= lo) & (total.index < min(hi, self.today - pd.Timedelta(days=2)))]
             points.append({"timeRange": {"startTime": f"{lo:%Y-%m-%dT%H:%M:%SZ}", "endTime": f"{hi:%Y-%m-%dT%H:%M:%SZ}"},
@@ -621,10 +717,10 @@ class FakeTrendsApi:
         return {"@type": "type.googleapis.com/google.trends.searchtrends.v1alpha.FetchTimeSeriesResponse",
                 "timeSeries": {"points": points}}
 
-    def _geo(self, spec, start, end) -> dict:
+    def _geo(self, spec: dict[str, Any], start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
         total = sum(self._volume(t["value"]) for t in spec["expression"]["terms"])
         base = float(total[(total.index >= start) & (total.index <= end)].sum()) * 1000
-        points = [{"subGeo": {"code": code, "type": spec.get("breakdownResolution", "")},
+        points: list[dict[str, Any]] = [{"subGeo": {"code": code, "type": spec.get("breakdownResolution", "")},
                    "searchInterest": int(round(base * weight))} for code, weight in self.regions.items()]
         peak = max((p["searchInterest"] for p in points), default=0) or 1
         for p in points:
@@ -649,8 +745,10 @@ _CAPTCHA = ("<html><head><title>Access Denied</title></head><body><h1>Please ver
             "</body></html>")
 
 
-def latent_shares(tickers=("SPY", "IWM", "XLK"), start="2025-01-02", end="2026-02-27", *, seed: int = 0,
-                  splits=None) -> dict:
+def latent_shares(
+    tickers: Iterable[str] = ("SPY", "IWM", "XLK"), start: DateLike = "2025-01-02", end: DateLike = "2026-02-27",
+    *, seed: int = 0, splits: Mapping[str, tuple[DateLike, float]] | None = None,
+) -> dict[str, pd.DataFrame]:
     """A plausible daily history of shares outstanding and NAV per ETF, on NYSE trading days.
 
     Shares change in whole creation units (50,000 shares) by about 0.2% of
@@ -663,12 +761,20 @@ def latent_shares(tickers=("SPY", "IWM", "XLK"), start="2025-01-02", end="2026-0
     -------
     dict
         ticker -> DataFrame indexed by date, columns ``shares_outstanding``, ``nav``.
+
+    Examples
+    --------
+    >>> iwm = latent_shares(["IWM"], "2026-01-02", "2026-01-09", seed=1)["IWM"]
+    >>> iwm.columns.tolist(), len(iwm)  # six trading days
+    (['shares_outstanding', 'nav'], 6)
+    >>> bool((iwm["shares_outstanding"].diff().dropna() % 50_000 == 0).all())  # whole creation units
+    True
     """
     from .collectors.etf._calendar import trading_days
 
     days = trading_days(start, end)
     rng = np.random.default_rng(seed)
-    out = {}
+    out: dict[str, pd.DataFrame] = {}
     for ticker in tickers:
         so0, nav0 = _ETF_LEVELS.get(ticker, (2.0e8, 50.0))
         units = np.round(rng.normal(0.0, 0.002 * so0 / _CREATION_UNIT, len(days)))
@@ -687,7 +793,8 @@ def latent_shares(tickers=("SPY", "IWM", "XLK"), start="2025-01-02", end="2026-0
 class _FakeIssuer:
     """What both issuer fakes share: a history, a request log, a quota, HTML answers on demand."""
 
-    def __init__(self, history, *, html, quota, retry_after):
+    def __init__(self, history: Mapping[str, pd.DataFrame], *, html: bool, quota: int | None,
+                 retry_after: int | None) -> None:
         self.history = history
         self.html = html
         self.quota, self.retry_after = quota, retry_after
@@ -698,7 +805,7 @@ class _FakeIssuer:
         """Requests answered so far (429s included)."""
         return len(self.calls)
 
-    def _refuse(self, url):
+    def _refuse(self, url: str) -> FakeResponse | None:
         """A 429 once the quota is spent, else None."""
         self.calls.append(url)
         if self.quota is not None and len(self.calls) > self.quota:
@@ -732,9 +839,18 @@ class FakeSPDR(_FakeIssuer):
         Seconds sent in the Retry-After header of a 429.
     header_row : int
         Row of the column header (4 in the real file; change it to test a moved header).
+
+    Examples
+    --------
+    >>> from attention.collectors.etf.spdr import navhist_url
+    >>> fake = FakeSPDR(latent_shares(["XLK"], "2026-01-02", "2026-01-09"))
+    >>> response = fake.get(navhist_url("XLK"))
+    >>> response.status_code, response.content[:2], fake.requests  # an Excel workbook (a zip file)
+    (200, b'PK', 1)
     """
 
-    def __init__(self, history=None, *, html=False, quota=None, retry_after=None, header_row: int = 4):
+    def __init__(self, history: Mapping[str, pd.DataFrame] | None = None, *, html: bool = False,
+                 quota: int | None = None, retry_after: int | None = None, header_row: int = 4) -> None:
         super().__init__(history if history is not None else latent_shares(("SPY", "XLK")), html=html,
                          quota=quota, retry_after=retry_after)
         self.header_row = header_row
@@ -765,7 +881,7 @@ class FakeSPDR(_FakeIssuer):
         book.save(buffer)
         return buffer.getvalue()
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         import re
 
         refused = self._refuse(url)
@@ -803,13 +919,21 @@ class FakeIShares(_FakeIssuer):
         public reports from 2026 say the endpoint may now do.
     quota, retry_after :
         As :class:`FakeSPDR`.
+
+    Examples
+    --------
+    >>> from attention.collectors.etf.ishares import holdings_url
+    >>> fake = FakeIShares(latent_shares(["IWM"], "2026-01-02", "2026-01-09"))
+    >>> fake.get(holdings_url("IWM", "2026-01-05")).text.splitlines()[1]
+    'Fund Holdings as of,"Jan 05, 2026"'
     """
 
-    def __init__(self, history=None, *, html_shell=False, quota=None, retry_after=None):
+    def __init__(self, history: Mapping[str, pd.DataFrame] | None = None, *, html_shell: bool = False,
+                 quota: int | None = None, retry_after: int | None = None) -> None:
         super().__init__(history if history is not None else latent_shares(("IWM", "IJR")), html=html_shell,
                          quota=quota, retry_after=retry_after)
 
-    def holdings_csv(self, ticker: str, date) -> str:
+    def holdings_csv(self, ticker: str, date: DateLike) -> str:
         """The CSV iShares would serve for ``ticker`` on ``date``."""
         ticker, day = ticker.upper(), pd.Timestamp(date)
         data = self.history[ticker]
@@ -836,7 +960,7 @@ class FakeIShares(_FakeIssuer):
         lines += ["\xa0", '"The content contained herein is owned or licensed by BlackRock (fake)."']
         return "\n".join(lines)
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         refused = self._refuse(url)
         if refused is not None:
             return refused
@@ -857,9 +981,17 @@ class FakeIssuers:
     Pass it as ``etf_session=`` to :func:`attention.run`, which collects
     SPDR and iShares funds through one transport. ``history`` is shared by
     both (default: :func:`latent_shares` of the default themes' flow ETFs).
+
+    Examples
+    --------
+    >>> from attention.collectors.etf.ishares import holdings_url
+    >>> from attention.collectors.etf.spdr import navhist_url
+    >>> fake = FakeIssuers(latent_shares(["IWM", "XLK"], "2026-01-02", "2026-01-09"))
+    >>> [fake.get(url).status_code for url in (navhist_url("XLK"), holdings_url("IWM", "2026-01-05"))], fake.requests
+    ([200, 200], 2)
     """
 
-    def __init__(self, history=None, **options):
+    def __init__(self, history: Mapping[str, pd.DataFrame] | None = None, **options: Any) -> None:
         if history is None:
             funds = ("IWM", "IJR", "SPY", "IVV", "XLB", "XLC", "XLE", "XLF", "XLI", "XLK", "XLP", "XLRE", "XLU",
                      "XLV", "XLY")
@@ -871,6 +1003,6 @@ class FakeIssuers:
     def requests(self) -> int:
         return self.spdr.requests + self.ishares.requests
 
-    def get(self, url, params=None, **kwargs) -> FakeResponse:
+    def get(self, url: str, params: Mapping[str, Any] | None = None, **kwargs: Any) -> FakeResponse:
         fake = self.spdr if "ssga.com" in urlparse(url).netloc else self.ishares
         return fake.get(url, params=params, **kwargs)

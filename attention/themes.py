@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
 from .errors import DataError
@@ -57,7 +59,7 @@ AMBIGUOUS_SYMBOLS = frozenset({
 _SYMBOL = re.compile(r"[A-Z0-9]{1,5}(?:\.[A-Z])?")
 
 
-def _strings(value, argument: str) -> tuple[str, ...]:
+def _strings(value: Any, argument: str) -> tuple[str, ...]:
     if isinstance(value, str):
         raise DataError(f"{argument}: expected a list of strings, got a single string {value!r}")
     try:
@@ -70,7 +72,7 @@ def _strings(value, argument: str) -> tuple[str, ...]:
     return out
 
 
-def _symbols(value, argument: str) -> tuple[str, ...]:
+def _symbols(value: Any, argument: str) -> tuple[str, ...]:
     out = _strings(value, argument)
     bad = [s for s in out if not _SYMBOL.fullmatch(s)]
     if bad:
@@ -84,7 +86,7 @@ def _ticker_pattern(symbols: tuple[str, ...]) -> str:
     return rf"[$^]?(?:{names})"
 
 
-def _lower_case_word(symbols) -> str:
+def _lower_case_word(symbols: Iterable[str]) -> str:
     """Matches a bare symbol written other than in capitals (``meta``, ``Meta``): not a ticker."""
     names = "|".join(re.escape(s) for s in sorted(symbols, key=lambda s: (-len(s), s)))
     return rf"(?-i:(?!(?:{names})(?!\w))(?i:{names})(?!\w))"
@@ -154,9 +156,9 @@ class Theme:
     negations: tuple[str, ...] = ()
     exclude_patterns: tuple[str, ...] = ()
     flow_etfs: tuple[str, ...] = ()
-    _regex: re.Pattern = field(init=False, repr=False, compare=False)
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise DataError(f"name: expected a non-empty string, got {self.name!r}")
         if not self.google_query:
@@ -171,7 +173,7 @@ class Theme:
             raise DataError(f"count_basket: expected True or False, got {self.count_basket!r}")
         if self.count_basket and not self.basket:
             raise DataError(f"count_basket: theme {self.name!r} has no basket of tickers to count")
-        flows = self.flow_etfs
+        flows: Any = self.flow_etfs  # checked below: the field may hold anything a caller passed
         if not isinstance(flows, str) and isinstance(flows, (list, tuple)):
             flows = [t.strip().upper() if isinstance(t, str) else t for t in flows]
         object.__setattr__(self, "flow_etfs", _symbols(flows, "flow_etfs"))
@@ -196,7 +198,7 @@ class Theme:
         return self.reddit_patterns + ((_ticker_pattern(counted),) if counted else ())
 
     @property
-    def regex(self) -> re.Pattern:
+    def regex(self) -> re.Pattern[str]:
         """The compiled matcher (aliases, counted tickers, negations and exclusions in one expression)."""
         return self._regex
 
@@ -341,6 +343,7 @@ def get_theme(theme: str | Theme, *, basket: bool | None = None) -> Theme:
     >>> get_theme("Magnificent Seven", basket=True).mentions("$NVDA and $TSLA calls")
     True
     """
+    found: Theme | None
     if isinstance(theme, Theme):
         found = theme
     else:

@@ -14,12 +14,19 @@ import importlib
 import json
 import os
 import uuid
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
 
 import pandas as pd
 
+from .._typing import StrPath
 from ..errors import DataError, MissingDependencyError
+
+_S = TypeVar("_S")
+_R = TypeVar("_R")
 
 __all__ = ["Checkpoint", "distributed_module", "optional", "run_dask", "run_local"]
 
@@ -37,7 +44,7 @@ class Checkpoint:
     interrupted write never leaves a half file that looks finished.
     """
 
-    def __init__(self, folder, options: dict):
+    def __init__(self, folder: StrPath, options: dict[str, Any]) -> None:
         optional("pyarrow", "checkpoint: writing parquet")
         if not isinstance(folder, (str, os.PathLike)):
             raise DataError(f"checkpoint: expected a folder path, got {folder!r}")
@@ -47,11 +54,11 @@ class Checkpoint:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._options = json.dumps({"format": _CHECKPOINT_FORMAT, **options}, sort_keys=True, default=str)
 
-    def path(self, version: dict) -> Path:
+    def path(self, version: dict[str, Any]) -> Path:
         key = json.dumps(version, sort_keys=True, default=str) + self._options
         return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.parquet"
 
-    def load(self, version: dict) -> tuple[pd.DataFrame, dict] | None:
+    def load(self, version: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, int]] | None:
         """The result kept for this file version, or None (also for a file that cannot be read back)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -61,12 +68,12 @@ class Checkpoint:
             return None
         try:
             table = pq.read_table(path)
-            counts = json.loads(table.schema.metadata[b"attention"])["counts"]
+            counts: dict[str, int] = json.loads(table.schema.metadata[b"attention"])["counts"]
         except (OSError, pa.ArrowException, KeyError, TypeError, ValueError):
             return None  # scanned again, and written over
         return table.to_pandas(), counts
 
-    def save(self, version: dict, result: tuple[pd.DataFrame, dict]) -> None:
+    def save(self, version: dict[str, Any], result: tuple[pd.DataFrame, dict[str, int]]) -> None:
         """Keep one file's result (written to a temporary name, then renamed)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -81,7 +88,8 @@ class Checkpoint:
         os.replace(tmp, path)
 
 
-def run_local(task, sources, done, *, workers: int) -> None:
+def run_local(task: Callable[[_S], _R], sources: Sequence[_S], done: Callable[[_S, _R], None], *,
+              workers: int) -> None:
     """Run ``task`` on each source here (``workers == 1``) or in processes; the first error propagates."""
     if workers == 1 or len(sources) == 1:
         for source in sources:
@@ -98,7 +106,7 @@ def run_local(task, sources, done, *, workers: int) -> None:
             raise
 
 
-def optional(module: str, purpose: str):
+def optional(module: str, purpose: str) -> ModuleType:
     """Import ``module`` of the ``dask`` extra, or raise MissingDependencyError saying what needs it."""
     try:
         return importlib.import_module(module)
@@ -106,12 +114,13 @@ def optional(module: str, purpose: str):
         raise MissingDependencyError(f"{purpose} needs {module}: pip install 'market-attention[dask]'") from None
 
 
-def distributed_module():
+def distributed_module() -> Any:
     """``dask.distributed`` (imported only when a cluster is used)."""
     return optional("distributed", "scanning on a Dask cluster")
 
 
-def run_dask(client, task, sources, done) -> dict:
+def run_dask(client: Any, task: Callable[[_S], _R], sources: Sequence[_S],
+             done: Callable[[_S, _R], None]) -> dict[str, str]:
     """Run ``task`` on each source as one task of the cluster behind ``client``; return failures.
 
     A worker that dies mid-file is replaced by the scheduler, which runs
@@ -130,7 +139,7 @@ def run_dask(client, task, sources, done) -> dict:
                       pure=False): source
         for i, source in enumerate(sources)
     }
-    failed = {}
+    failed: dict[str, str] = {}
     try:
         for future in distributed.as_completed(list(futures)):
             source = futures[future]

@@ -13,6 +13,8 @@ when Google cannot be reached, and one mapping of foreign exceptions into the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ..errors import MissingDependencyError, UpstreamFormatError
 from ._http import HttpClient, Politeness, SessionRenewed
@@ -24,13 +26,14 @@ RELATED_URL = f"{TRENDS_URL}/api/widgetdata/relatedsearches"
 SOURCE = "google_trends"
 
 
-def google_http(session=None, politeness: Politeness | None = None, *, on_renew=None, seed=None) -> HttpClient:
+def google_http(session: Any = None, politeness: Politeness | None = None, *,
+                on_renew: Callable[[], None] | None = None, seed: int | None = None) -> HttpClient:
     """The shared client, set up for Google: 5 s to connect, 30 s to answer, a fresh session after a 429."""
     return HttpClient(SOURCE, session=session, politeness=politeness, name="Google Trends", timeout=(5.0, 30.0),
                       on_renew=on_renew, seed=seed)
 
 
-def _decode(text: str, what: str):
+def _decode(text: str, what: str) -> Any:
     """Google prefixes JSON with an anti-XSSI line such as ``)]}'`` or ``)]}',``."""
     body = text.split("\n", 1)[1] if text.startswith(")]}'") else text
     try:
@@ -40,7 +43,7 @@ def _decode(text: str, what: str):
                                   source=SOURCE) from exc
 
 
-def token_client(http: HttpClient, *, hl: str = "en-US", tz: int = 360):
+def token_client(http: HttpClient, *, hl: str = "en-US", tz: int = 360) -> Any:
     """A pytrends ``TrendReq`` whose requests all go through ``http``."""
     try:
         from pytrends.request import TrendReq
@@ -50,11 +53,11 @@ def token_client(http: HttpClient, *, hl: str = "en-US", tz: int = 360):
         ) from exc
 
     class _TokenClient(TrendReq):
-        def GetGoogleCookie(self):  # noqa: N802 - pytrends' name
+        def GetGoogleCookie(self) -> dict[str, str]:  # noqa: N802 - pytrends' name
             response = http.request("get", f"{TRENDS_URL}/explore/?geo={self.hl[-2:]}", expect_ok=False)
             return {k: v for k, v in response.cookies.items() if k == "NID"}
 
-        def _get_data(self, url, method="get", trim_chars=0, **kwargs):
+        def _get_data(self, url: str, method: str = "get", trim_chars: int = 0, **kwargs: Any) -> Any:
             response = http.request(method, url, headers=self.headers, cookies=self.cookies, **kwargs)
             return _decode(response.text, url.rsplit("/", 1)[-1])
 
@@ -64,20 +67,22 @@ def token_client(http: HttpClient, *, hl: str = "en-US", tz: int = 360):
 class TrendsConnection:
     """Cookie and tokens on demand; nothing is sent until data must be fetched."""
 
-    def __init__(self, session=None, politeness=None):
+    def __init__(self, session: Any = None, politeness: Politeness | None = None) -> None:
         self.http = google_http(session, politeness, on_renew=self.renew)
-        self._client = None
+        self._client: Any = None
 
     def renew(self) -> None:
         self._client = None
 
     @property
-    def client(self):
+    def client(self) -> Any:
+        """The pytrends client holding the cookie and tokens (made on first use)."""
         if self._client is None:
             self._client = token_client(self.http)
         return self._client
 
-    def _widget(self, terms, timeframe, geo, category, gprop, widget_id):
+    def _widget(self, terms: list[str], timeframe: str, geo: str, category: int, gprop: str,
+                widget_id: str) -> tuple[Any, dict[str, Any]]:
         client = self.client
         try:
             client.build_payload(list(terms), cat=category, timeframe=timeframe, geo=geo, gprop=gprop)
@@ -95,7 +100,8 @@ class TrendsConnection:
             raise UpstreamFormatError(f"Google Trends explore: no {widget_id} widget in the answer", source=SOURCE)
         return client, widget
 
-    def _flow(self, terms, timeframe, geo, category, gprop, widget_id, url) -> str:
+    def _flow(self, terms: list[str], timeframe: str, geo: str, category: int, gprop: str, widget_id: str,
+              url: str) -> str:
         """cookie -> explore token -> widget data, started again whenever a 429 renewed the session."""
         while True:
             try:
@@ -106,12 +112,13 @@ class TrendsConnection:
             except SessionRenewed:
                 continue
             self.http.succeeded()
-            return response.text
+            text: str = response.text
+            return text
 
-    def timeline(self, terms, timeframe, geo, category, gprop) -> str:
+    def timeline(self, terms: Iterable[str], timeframe: str, geo: str, category: int, gprop: str) -> str:
         """Raw text of the interest-over-time answer for up to five terms."""
         return self._flow(list(terms), timeframe, geo, category, gprop, "TIMESERIES", MULTILINE_URL)
 
-    def related(self, term, timeframe, geo, category, gprop) -> str:
+    def related(self, term: str, timeframe: str, geo: str, category: int, gprop: str) -> str:
         """Raw text of the related-queries answer for one term."""
         return self._flow([term], timeframe, geo, category, gprop, "RELATED_QUERIES", RELATED_URL)

@@ -38,11 +38,12 @@ import json
 import random
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import (
@@ -54,6 +55,9 @@ from ..errors import (
     RateLimitError,
     UpstreamFormatError,
 )
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 __all__ = [
     "USER_AGENT",
@@ -143,7 +147,7 @@ class Politeness:
 # ---------------------------------------------------------------- server hints
 
 
-def _header(headers, name: str):
+def _header(headers: Mapping[str, Any] | None, name: str) -> Any:
     if not headers:
         return None
     for key in (name, name.lower()):
@@ -152,7 +156,7 @@ def _header(headers, name: str):
     return None
 
 
-def _retry_after(headers) -> float | None:
+def _retry_after(headers: Mapping[str, Any] | None) -> float | None:
     value = _header(headers, "Retry-After")
     if value is None:
         return None
@@ -165,7 +169,7 @@ def _retry_after(headers) -> float | None:
             return None
 
 
-def reset_wait(value, now: float | None = None) -> float | None:
+def reset_wait(value: Any, now: float | None = None) -> float | None:
     """Seconds until an ``X-RateLimit-Reset`` value, whatever its unit.
 
     Arctic Shift's docs say the header "shows when the rate limit is reset"
@@ -185,7 +189,7 @@ def reset_wait(value, now: float | None = None) -> float | None:
     return max(0.0, number)
 
 
-def wait_hint(headers) -> float | None:
+def wait_hint(headers: Mapping[str, Any] | None) -> float | None:
     """How long the server asked us to wait: ``Retry-After``, else ``X-RateLimit-Reset``."""
     wait = _retry_after(headers)
     if wait is None:
@@ -193,7 +197,7 @@ def wait_hint(headers) -> float | None:
     return wait
 
 
-def _as_float(value) -> float | None:
+def _as_float(value: Any) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):
@@ -207,7 +211,7 @@ class Backoff:
     pacing), for the run's metadata.
     """
 
-    def __init__(self, politeness: Politeness, seed=None) -> None:
+    def __init__(self, politeness: Politeness, seed: int | None = None) -> None:
         self.politeness = politeness
         self._rng = random.Random(seed)
         self._last: float | None = None
@@ -224,7 +228,7 @@ class Backoff:
         """Wait this long before the next request (the server said its budget is spent)."""
         self._hold = min(self.politeness.max_wait, max(0.0, seconds))
 
-    def note_budget(self, headers) -> None:
+    def note_budget(self, headers: Mapping[str, Any] | None) -> None:
         """An answer saying ``X-RateLimit-Remaining: 0`` holds the next request until the reset."""
         remaining = _as_float(_header(headers, "X-RateLimit-Remaining"))
         if remaining is not None and remaining <= 0:
@@ -260,7 +264,7 @@ def public_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else str(url).split("?")[0]
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException) -> Iterator[BaseException]:
     """The exception and everything it wraps (causes, contexts, urllib3 reasons, prawcore originals)."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
@@ -368,7 +372,9 @@ def map_error(exc: BaseException, *, name: str, source: str, url: str = "", cont
     return CollectorError(f"{name}: {type(exc).__name__}: {exc}{tail}", source=source, url=where)
 
 
-def _map_prawcore(exc, pe, *, name, source, url, tail) -> CollectorError:
+def _map_prawcore(
+    exc: BaseException, pe: ModuleType, *, name: str, source: str, url: str | None, tail: str
+) -> CollectorError:
     """prawcore's exceptions by meaning. Their text is kept: the caller scrubs credentials from it."""
     response = getattr(exc, "response", None)
     status = getattr(response, "status_code", None)
@@ -450,9 +456,10 @@ class HttpClient:
         How far the run got; appended to every error message.
     """
 
-    def __init__(self, source: str, *, session=None, politeness: Politeness | None = None, name: str | None = None,
-                 timeout: tuple[float, float] = (5.0, 30.0), on_renew: Callable[[], None] | None = None,
-                 check: Callable[[Any], None] | None = None, seed=None) -> None:
+    def __init__(self, source: str, *, session: Any = None, politeness: Politeness | None = None,
+                 name: str | None = None, timeout: tuple[float, float] = (5.0, 30.0),
+                 on_renew: Callable[[], None] | None = None, check: Callable[[Any], None] | None = None,
+                 seed: int | None = None) -> None:
         self.source = source
         self.name = name or source
         self.clock = Backoff(politeness or Politeness(), seed)
@@ -474,7 +481,8 @@ class HttpClient:
         return self.clock.waits
 
     @property
-    def session(self):
+    def session(self) -> Any:
+        """The session requests go through (``requests.Session`` or any object with its ``get``/``post``)."""
         if self._session is None:
             import requests
 
@@ -488,7 +496,7 @@ class HttpClient:
     def _error(self, kind: type[CollectorError], message: str, url: str) -> CollectorError:
         return kind(message + self._tail(), source=self.source, url=public_url(url))
 
-    def request(self, method: str, url: str, *, expect_ok: bool = True, **kwargs):
+    def request(self, method: str, url: str, *, expect_ok: bool = True, **kwargs: Any) -> Any:
         """Send one request; retry what is worth retrying; return the answer.
 
         Parameters
@@ -575,8 +583,9 @@ class HttpClient:
         self.strikes = 0
         self._waited = 0.0
 
-    def get(self, url: str, *, params: dict | None = None, validate: Callable[[str], Any] | None = None,
-            store=None, key: str | None = None, request: dict | None = None, **kwargs) -> Any:
+    def get(self, url: str, *, params: dict[str, Any] | None = None, validate: Callable[[str], Any] | None = None,
+            store: Store | None = None, key: str | None = None, request: dict[str, Any] | None = None,
+            **kwargs: Any) -> Any:
         """GET ``url``; validate the answer; with a store, answer from it or commit the answer as good.
 
         Parameters
@@ -618,15 +627,16 @@ class HttpClient:
             raise DataError("key: expected the store key of this request when store= is given")
 
         def fetch() -> str:
-            return self.request("get", url, params=params, **kwargs).text
+            text: str = self.request("get", url, params=params, **kwargs).text
+            return text
 
         value, _ = answer(store, key or "", fetch=fetch, validate=validate, source=self.source, name=self.name,
                           request=request or {"url": public_url(url), "params": params or {}}, url=url)
         return value
 
 
-def answer(store, key: str, *, fetch: Callable[[], str], validate: Callable[[str], Any] | None, source: str,
-           name: str, request: dict, url: str = "") -> tuple[Any, bool]:
+def answer(store: Store | None, key: str, *, fetch: Callable[[], str], validate: Callable[[str], Any] | None,
+           source: str, name: str, request: dict[str, Any], url: str = "") -> tuple[Any, bool]:
     """One validated answer: from the store if it holds a good one, else fetched, validated, then stored.
 
     Returns

@@ -17,6 +17,8 @@ from __future__ import annotations
 import configparser
 import json
 import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -30,7 +32,11 @@ from ..errors import (
 )
 from ._http import Backoff, HttpClient, Politeness, error_text, map_error, unreachable, wait_hint
 
+if TYPE_CHECKING:
+    import praw
+
 log = logging.getLogger(__name__)
+_Item = TypeVar("_Item")
 
 SOURCE = "reddit"
 ARCTIC_SHIFT_URL = "https://arctic-shift.photon-reddit.com"
@@ -60,8 +66,8 @@ class ArcticShiftHttp:
         Defaults to :data:`ARCTIC_SHIFT_POLITENESS`.
     """
 
-    def __init__(self, session=None, politeness: Politeness | None = None, *, base_url=ARCTIC_SHIFT_URL,
-                 seed=None):
+    def __init__(self, session: Any = None, politeness: Politeness | None = None, *,
+                 base_url: str = ARCTIC_SHIFT_URL, seed: int | None = None) -> None:
         self.http = HttpClient(SOURCE, session=session, politeness=politeness or ARCTIC_SHIFT_POLITENESS,
                                name="Arctic Shift", timeout=(10.0, 90.0), check=self._check, seed=seed)
         self.base_url = base_url.rstrip("/")
@@ -85,7 +91,7 @@ class ArcticShiftHttp:
     def pause_after_failure(self, attempt: int) -> None:
         self.http.clock.pause(self.http.clock.failure_wait(attempt, None))
 
-    def _check(self, response) -> None:
+    def _check(self, response: Any) -> None:
         """Arctic Shift's own failures, which come with a 200 or a 422."""
         error = error_text(response.text)
         if response.status_code == 422 or (error and _is_timeout(error)):
@@ -95,7 +101,7 @@ class ArcticShiftHttp:
             raise UpstreamFormatError(f"Arctic Shift answered an error: {error!r}; {self.progress}",
                                       source=SOURCE, url=self.base_url)
 
-    def search(self, kind: str, params: dict) -> str:
+    def search(self, kind: str, params: dict[str, Any]) -> str:
         """The raw text of one search page (``{"data": [...]}``), checked.
 
         Raises
@@ -114,9 +120,10 @@ class ArcticShiftHttp:
             If a 200 answer carries an ``error``. Whether it is a page is
             for :func:`check_page` to say, before the page is stored.
         """
-        return self.http.request("get", self.base_url + ENDPOINTS[kind], params=params).text
+        text: str = self.http.request("get", self.base_url + ENDPOINTS[kind], params=params).text
+        return text
 
-    def aggregate(self, kind: str, params: dict) -> str:
+    def aggregate(self, kind: str, params: dict[str, Any]) -> str:
         """The raw text of one aggregation answer (``{"data": [{"created_utc": ..., "count": n}, ...]}``).
 
         Raises
@@ -124,7 +131,8 @@ class ArcticShiftHttp:
         QueryTimeout, ConnectionFailedError, RateLimitError, CollectorError, UpstreamFormatError
             As :meth:`search`.
         """
-        return self.http.request("get", self.base_url + AGGREGATE_ENDPOINTS[kind], params=params).text
+        text: str = self.http.request("get", self.base_url + AGGREGATE_ENDPOINTS[kind], params=params).text
+        return text
 
 
 def _is_timeout(error: str) -> bool:
@@ -132,7 +140,7 @@ def _is_timeout(error: str) -> bool:
     return "timeout" in low or "timed out" in low or "slow down" in low
 
 
-def check_page(text: str, progress: str = "") -> list:
+def check_page(text: str, progress: str = "") -> list[Any]:
     """The ``data`` list of one Arctic Shift page; UpstreamFormatError if the answer is not one."""
     try:
         body = json.loads(text)
@@ -142,7 +150,8 @@ def check_page(text: str, progress: str = "") -> list:
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise UpstreamFormatError(f"Arctic Shift: expected {{'data': [...]}}, got {str(text)[:80]!r}; {progress}",
                                   source=SOURCE)
-    return body["data"]
+    data: list[Any] = body["data"]
+    return data
 
 
 def check_buckets(text: str, progress: str = "") -> list[tuple[int, int]]:
@@ -153,10 +162,10 @@ def check_buckets(text: str, progress: str = "") -> list[tuple[int, int]]:
     milliseconds) and a non-negative integer ``count``. Anything else raises
     UpstreamFormatError, so a malformed answer is never stored as good.
     """
-    buckets = []
+    buckets: list[tuple[int, int]] = []
     for bucket in check_page(text, progress):
         stamp = bucket.get("created_utc") if isinstance(bucket, dict) else None
-        count = bucket.get("count") if isinstance(bucket, dict) else None
+        count: Any = bucket.get("count") if isinstance(bucket, dict) else None  # checked below
         try:
             if isinstance(stamp, (int, float)) and not isinstance(stamp, bool):
                 seconds = int(stamp // 1000 if stamp > 1e11 else stamp)
@@ -175,14 +184,14 @@ def check_buckets(text: str, progress: str = "") -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- Reddit through praw
 
 
-def _scrub(text: str, secrets) -> str:
+def _scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
 
 
-def _config_problem(exc) -> str:
+def _config_problem(exc: configparser.Error) -> str:
     """Where a praw.ini is malformed (file and line numbers), without quoting any of its text."""
     source = getattr(exc, "source", None) or "praw.ini"
     if isinstance(exc, configparser.MissingSectionHeaderError):
@@ -194,7 +203,10 @@ def _config_problem(exc) -> str:
     return f"{source} is malformed ({type(exc).__name__}{f' at line {lineno}' if lineno else ''})"
 
 
-def make_reddit(*, client_id=None, client_secret=None, user_agent=None, session=None, timeout=None):
+def make_reddit(
+    *, client_id: str | None = None, client_secret: str | None = None, user_agent: str | None = None,
+    session: Any = None, timeout: float | None = None,
+) -> praw.Reddit:
     """A read-only ``praw.Reddit``; settings not given are left to praw (``praw_*`` env vars, praw.ini).
 
     Raises
@@ -209,9 +221,9 @@ def make_reddit(*, client_id=None, client_secret=None, user_agent=None, session=
         from praw.exceptions import MissingRequiredAttributeException
     except ImportError as exc:
         raise MissingDependencyError("the praw backend needs praw: pip install praw") from exc
-    settings = {k: v for k, v in {"client_id": client_id, "client_secret": client_secret,
+    settings: dict[str, Any] = {k: v for k, v in {"client_id": client_id, "client_secret": client_secret,
                                   "user_agent": user_agent, "timeout": timeout}.items() if v is not None}
-    kwargs = {"requestor_kwargs": {"session": session}} if session is not None else {}
+    kwargs: dict[str, Any] = {"requestor_kwargs": {"session": session}} if session is not None else {}
     try:
         reddit = praw.Reddit(check_for_updates=False, **settings, **kwargs)
     except MissingRequiredAttributeException as exc:
@@ -252,7 +264,9 @@ class RedditApi:
         Values scrubbed from every message (the credentials, when we know them).
     """
 
-    def __init__(self, politeness: Politeness | None = None, *, secrets=(), seed=None):
+    def __init__(
+        self, politeness: Politeness | None = None, *, secrets: Iterable[object] = (), seed: int | None = None
+    ) -> None:
         self._clock = Backoff(politeness or PRAW_POLITENESS, seed)
         self._secrets = tuple(s for s in secrets if isinstance(s, str))
         self.requests_retried = 0
@@ -261,7 +275,7 @@ class RedditApi:
     def waits(self) -> list[float]:
         return self._clock.waits
 
-    def iterate(self, listing, what: str):
+    def iterate(self, listing: Iterable[_Item], what: str) -> Iterator[_Item]:
         """Yield the items of a praw ``ListingGenerator``, retrying the page that failed.
 
         A ``ListingGenerator`` that raised while fetching a page keeps its
@@ -310,7 +324,7 @@ class RedditApi:
             attempt, waited = 0, 0.0
             yield item
 
-    def _mapped(self, exc: Exception, what: str):
+    def _mapped(self, exc: Exception, what: str) -> BaseException:
         """The mapped error, with every known secret scrubbed from its message."""
         args = getattr(exc, "request_args", None) or ()
         url = next((a for a in args if isinstance(a, str) and a.startswith("http")), "https://oauth.reddit.com")
@@ -321,7 +335,7 @@ class RedditApi:
         return error
 
 
-def _retryable(exc: Exception):
+def _retryable(exc: Exception) -> tuple[int | None, float | None]:
     """(status, wait hint) of a 429 or 5xx answer worth another try; (None, None) for anything else."""
     if unreachable(exc):
         return None, None

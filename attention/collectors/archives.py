@@ -65,26 +65,42 @@ import json
 import math
 import os
 import re
+import sys
 import warnings
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Union
 
 import numpy as np
 import pandas as pd
 
+from .._typing import DateLike, StrPath, ThemesArg
 from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, MissingDependencyError
 from ..themes import DEFAULT_THEMES, Theme, get_theme
 from ._archive_runs import Checkpoint, optional, run_dask, run_local
 from .reddit_items import _daily_metrics, _score_items, clean_text, items_frame
 
-try:
-    from re import _parser as _sre_parse  # Python >= 3.11
-except ImportError:  # pragma: no cover - Python 3.10
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from ..sentiment import SentimentScorer
+
+if sys.version_info >= (3, 11):
+    from re import _parser as _sre_parse
+else:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
 __all__ = ["DEFAULT_SUBREDDITS", "DROP_REASONS", "MAX_WINDOW", "read_reddit_archives", "scan_archive"]
+
+#: A file to read: a local path, or a URL that fsspec opens.
+_Source = Union[Path, str]
+#: What one file gives back: its scored mentions and its line counts.
+_Result = tuple[pd.DataFrame, dict[str, int]]
+#: ``readinto`` of a binary stream.
+_ReadInto = Callable[[Any], int]
 
 #: Subreddits :func:`read_reddit_archives` reads unless told otherwise.
 DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
@@ -117,7 +133,7 @@ _UNBOUNDED = 2**16
 # ---------------------------------------------------------------- arguments
 
 
-def _subreddit_names(subreddits) -> frozenset | None:
+def _subreddit_names(subreddits: str | Iterable[str] | None) -> frozenset[str] | None:
     if subreddits is None:
         return None
     if isinstance(subreddits, str):
@@ -133,7 +149,7 @@ def _subreddit_names(subreddits) -> frozenset | None:
     return frozenset(names)
 
 
-def _themes(themes) -> tuple[Theme, ...]:
+def _themes(themes: ThemesArg) -> tuple[Theme, ...]:
     if themes is None:
         return DEFAULT_THEMES
     if isinstance(themes, (str, Theme)):
@@ -144,11 +160,11 @@ def _themes(themes) -> tuple[Theme, ...]:
     return out
 
 
-def _day(value, name) -> pd.Timestamp:
+def _day(value: DateLike, name: str) -> pd.Timestamp:
     return utc_day(value, name).tz_localize("UTC")
 
 
-def _bounds(start, end) -> tuple[float | None, float | None]:
+def _bounds(start: DateLike | None, end: DateLike | None) -> tuple[float | None, float | None]:
     """Epoch seconds of the first instant of ``start`` and the first after ``end``."""
     lo = _day(start, "start") if start is not None else None
     hi = _day(end, "end") + pd.Timedelta(days=1) if end is not None else None
@@ -163,7 +179,7 @@ def _skippable_magic(head: bytes) -> bool:
     return len(head) == 4 and head[1:] == b"\x2a\x4d\x18" and head[0] & 0xF0 == 0x50
 
 
-def _is_zstd(path, head: bytes) -> bool:
+def _is_zstd(path: object, head: bytes) -> bool:
     """Whether ``path``, starting with ``head``, is zstd (by content: a ``.jsonl`` may be compressed too).
 
     Raises
@@ -181,11 +197,11 @@ def _is_zstd(path, head: bytes) -> bool:
 # ---------------------------------------------------------------- files, local or remote
 
 
-def _fsspec():
+def _fsspec() -> Any:
     return optional("fsspec", "reading URLs (s3://, gs://, https://, ...)")
 
 
-def _source(path) -> Path | str:
+def _source(path: object) -> _Source:
     """A local path, or the URL of a file that fsspec reads (anything with ``://``)."""
     if isinstance(path, str) and "://" in path:
         return path
@@ -194,14 +210,14 @@ def _source(path) -> Path | str:
     raise DataError(f"paths: expected file paths or URLs, got {path!r}")
 
 
-def _open(source):
+def _open(source: _Source) -> Any:
     """A binary file object of a local path or URL (a context manager)."""
     if isinstance(source, Path):
         return open(source, "rb")
     return _fsspec().open(source, "rb")
 
 
-def _check_file(path) -> Path | str:
+def _check_file(path: object) -> _Source:
     """The source of ``path`` once it is known to exist; a local file is also checked to be zstd if so named.
 
     A URL is only looked up (its bytes are read where it is scanned, not here).
@@ -223,7 +239,7 @@ def _check_file(path) -> Path | str:
     return source
 
 
-def _expand(path) -> list:
+def _expand(path: object) -> list[Any]:
     """``path`` itself, or the files a pattern such as ``s3://bucket/RC_2024-*.zst`` matches, in order.
 
     Raises
@@ -244,7 +260,7 @@ def _expand(path) -> list:
     return found
 
 
-def _version(source) -> dict:
+def _version(source: _Source) -> dict[str, Any]:
     """What identifies this version of a file: size and modification time, or the store's own tags."""
     if isinstance(source, Path):
         stat = source.stat()
@@ -259,7 +275,7 @@ def _version(source) -> dict:
 # ---------------------------------------------------------------- prefilters
 
 
-def _verbatim(tree) -> bool:
+def _verbatim(tree: Any) -> bool:
     """Whether a parsed pattern matches only :data:`_VERBATIM` characters, with no anchors or look-arounds."""
     for op, arg in tree:
         if op is _sre_parse.LITERAL:
@@ -286,7 +302,7 @@ def _verbatim(tree) -> bool:
     return True
 
 
-def _one_char(op, arg) -> int | None:
+def _one_char(op: Any, arg: Any) -> int | None:
     """The lower-case character an element matches, if it matches one only (up to case)."""
     if op is _sre_parse.LITERAL:
         return ord(chr(arg).lower())
@@ -296,7 +312,7 @@ def _one_char(op, arg) -> int | None:
     return None
 
 
-def _required(tree) -> frozenset | None:
+def _required(tree: Any) -> frozenset[bytes] | None:
     """Lower-case literals one of which every match of a (verbatim) parsed pattern contains, or None.
 
     Of the literal runs and required groups of the sequence, a single
@@ -304,7 +320,8 @@ def _required(tree) -> frozenset | None:
     pass of ``bytes.find``, and a set of alternatives such as ``stock``,
     ``trade`` tends to hold a common word), then the longest.
     """
-    options, run = [], bytearray()
+    options: list[frozenset[bytes] | None] = []
+    run = bytearray()
     for op, arg in tree:
         char = _one_char(op, arg)
         if char is not None:
@@ -321,16 +338,17 @@ def _required(tree) -> frozenset | None:
             options.append(_required(arg))
         elif op is _sre_parse.BRANCH:
             branches = [_required(branch) for branch in arg[1]]
-            options.append(None if None in branches else frozenset().union(*branches))
+            known = [b for b in branches if b is not None]
+            options.append(None if len(known) < len(branches) else frozenset().union(*known))
     if run:
         options.append(frozenset([bytes(run)]))
-    options = [o for o in options if o]
+    found = [o for o in options if o]
 
-    def rank(option):
+    def rank(option: frozenset[bytes]) -> tuple[bool, int, int]:
         shortest = min(map(len, option))
         return len(option) == 1 and shortest >= 3, shortest, -len(option)
 
-    return max(options, key=rank, default=None)
+    return max(found, key=rank, default=None)
 
 
 class _Aliases:
@@ -345,14 +363,14 @@ class _Aliases:
     a match could hide (:data:`_DISGUISED`) are found the same way.
     """
 
-    def __init__(self, keys: dict):
+    def __init__(self, keys: dict[bytes, list[tuple[re.Pattern[bytes], int | None]]]) -> None:
         #: lower-case literal -> [(bytes regex, longest match, None if unbounded)]
         self.keys = keys
 
     @classmethod
-    def build(cls, themes) -> _Aliases | None:
+    def build(cls, themes: Iterable[Theme]) -> _Aliases | None:
         """The filter for ``themes``, or None if a pattern cannot be filtered safely (see the module doc)."""
-        checks = {}
+        checks: dict[bytes, list[tuple[re.Pattern[bytes], int | None]]] = {}
         for pattern in (p for theme in themes for p in theme.patterns):
             try:
                 tree = _sre_parse.parse(pattern, re.IGNORECASE)
@@ -366,14 +384,14 @@ class _Aliases:
             for key in keys:
                 checks.setdefault(key, []).append((regex, width if width < _UNBOUNDED else None))
         # A literal that contains another is found wherever that one is: search the shorter only.
-        merged = {}
+        merged: dict[bytes, list[tuple[re.Pattern[bytes], int | None]]] = {}
         for key in sorted(checks, key=len):
             host = next((h for h in merged if h in key), key)
             merged.setdefault(host, []).extend(checks[key])
         merged.update((key, [(_DISGUISED, 6)]) for key in _DISGUISE_KEYS)
         return cls(merged)
 
-    def _confirmed(self, low, key: bytes, at: int, start: int, stop: int) -> bool:
+    def _confirmed(self, low: bytes | bytearray, key: bytes, at: int, start: int, stop: int) -> bool:
         for regex, width in self.keys[key]:
             # A match holding the literal at ``at`` lies within ``width`` of it.
             lo = start if width is None else max(start, at - width)
@@ -382,7 +400,7 @@ class _Aliases:
                 return True
         return False
 
-    def search(self, line) -> bool:
+    def search(self, line: bytes | bytearray) -> bool:
         """Whether ``line`` may mention a theme."""
         low = line.lower()
         for key in self.keys:
@@ -393,10 +411,10 @@ class _Aliases:
                 at = low.find(key, at + 1)
         return False
 
-    def lines(self, block, end: int) -> list:
+    def lines(self, block: bytes | bytearray, end: int) -> list[tuple[int, int]]:
         """``(start, stop)`` of the lines of ``block[:end]`` that may mention a theme, in order."""
         low = block[:end].lower()
-        found = {}
+        found: dict[int, int] = {}
         for key in self.keys:
             at = low.find(key)
             while at >= 0:
@@ -412,7 +430,7 @@ class _Aliases:
         return sorted(found.items())
 
 
-def _subreddit_prefilter(names) -> re.Pattern:
+def _subreddit_prefilter(names: Iterable[str]) -> re.Pattern[bytes]:
     """A bytes regex for ``breddit":"<name>"`` (of ``"subreddit"``) in any case, or a value holding an escape."""
     alternatives = b"|".join(re.escape(n.encode("ascii")) for n in sorted(names))
     # The key is matched case-sensitively so that re can jump between its
@@ -425,7 +443,7 @@ def _subreddit_prefilter(names) -> re.Pattern:
 # ---------------------------------------------------------------- reading
 
 
-def _zstandard():
+def _zstandard() -> Any:
     try:
         import zstandard
     except ImportError:  # pragma: no cover - depends on the environment
@@ -442,11 +460,12 @@ class _Frames:
     frame does, at a few microseconds per 128 KiB block and no extra I/O.
     """
 
-    def __init__(self, raw):
+    def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._skip = 0  # bytes to pass before the next header
         self._head = b""  # the part of that header read so far
-        self._need, self._parse = 4, self._magic
+        self._need: int = 4
+        self._parse: Callable[[bytes], None] = self._magic
         self._checksum = 0
         self.broken = False
 
@@ -472,7 +491,7 @@ class _Frames:
                 self._parse(head)
         return data
 
-    def _magic(self, head: bytes):
+    def _magic(self, head: bytes) -> None:
         if head == _ZSTD_MAGIC:
             self._need, self._parse = 1, self._descriptor
         elif _skippable_magic(head):
@@ -480,11 +499,11 @@ class _Frames:
         else:
             self.broken = True  # the decoder says what is wrong
 
-    def _skippable(self, head: bytes):
+    def _skippable(self, head: bytes) -> None:
         self._skip = int.from_bytes(head, "little")
         self._need, self._parse = 4, self._magic
 
-    def _descriptor(self, head: bytes):
+    def _descriptor(self, head: bytes) -> None:
         flags = head[0]
         single_segment = flags >> 5 & 1
         # Window descriptor, dictionary id and content size, then the blocks.
@@ -492,7 +511,7 @@ class _Frames:
         self._checksum = 4 * (flags >> 2 & 1)
         self._need, self._parse = 3, self._block
 
-    def _block(self, head: bytes):
+    def _block(self, head: bytes) -> None:
         header = int.from_bytes(head, "little")
         self._skip = 1 if header >> 1 & 3 == 1 else header >> 3  # an RLE block holds one byte
         if header & 1:  # the last block of its frame
@@ -501,7 +520,7 @@ class _Frames:
 
 
 @contextmanager
-def _reader(source):
+def _reader(source: _Source) -> Iterator[_ReadInto]:
     """Yield a ``readinto(buffer)`` over the decompressed bytes of ``source`` (a local path or a URL).
 
     Raises
@@ -528,7 +547,7 @@ def _reader(source):
             raise DataError(f"path: {str(source)!r} ends inside a zstd frame: the file is truncated or corrupt")
 
 
-def _blocks(readinto, chunk_size: int):
+def _blocks(readinto: _ReadInto, chunk_size: int) -> Iterator[tuple[bytearray, int]]:
     """Yield ``(buffer, end)``: ``buffer[:end]`` holds whole lines (the last of a file maybe without newline).
 
     One buffer is reused throughout (a fresh chunk each time costs more
@@ -558,7 +577,7 @@ def _blocks(readinto, chunk_size: int):
         yield buffer, held
 
 
-def _lines(block: bytearray, end: int) -> list:
+def _lines(block: bytearray, end: int) -> list[bytearray]:
     """The lines of ``block[:end]`` (copies), without the empty string after a final newline."""
     lines = block[:end].split(b"\n")
     if block[end - 1] == 0x0A:
@@ -577,7 +596,7 @@ class _Tally:
     would cost a page fault per 4 KiB).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._newline = self._brace = np.empty(0, bool)
 
     def __call__(self, block: bytearray, end: int) -> tuple[int, bool]:
@@ -593,13 +612,13 @@ class _Tally:
         if int(np.count_nonzero(brace)) + (last == 0x7D) != lines:
             return lines, False
         try:
-            codecs.utf_8_decode(data, "strict", True)
+            codecs.utf_8_decode(data.data, "strict", True)
         except UnicodeDecodeError:
             return lines, False
         return lines, True
 
 
-def _whole(line) -> bool:
+def _whole(line: bytes | bytearray) -> bool:
     if not line.endswith(b"}"):
         return False
     try:
@@ -609,7 +628,8 @@ def _whole(line) -> bool:
     return True
 
 
-def _candidates(block: bytearray, end: int, plain: bool, subreddit, aliases):
+def _candidates(block: bytearray, end: int, plain: bool, subreddit: re.Pattern[bytes] | None,
+                aliases: _Aliases | None) -> Iterator[bytes | bytearray]:
     """Copies of the lines of ``block[:end]`` that the prefilters cannot rule out, in order."""
     if not plain:
         for line in _lines(block, end):
@@ -624,7 +644,8 @@ def _candidates(block: bytearray, end: int, plain: bool, subreddit, aliases):
             for start, stop in aliases.lines(block, end):
                 yield block[start:stop]
         return
-    pos, lines = 0, []
+    pos = 0
+    lines: list[bytearray] = []
     while (found := subreddit.search(block, pos, end)) is not None:
         start = block.rfind(b"\n", 0, found.start()) + 1
         stop = block.find(b"\n", found.start(), end)
@@ -654,7 +675,8 @@ DROP_REASONS = (
 )
 
 
-def _item(line: bytes, names, themes, lo, hi):
+def _item(line: bytes | bytearray, names: frozenset[str] | None, themes: tuple[Theme, ...], lo: float | None,
+          hi: float | None) -> str | dict[str, Any]:
     """The item record of one raw line, or the reason it is dropped (one of :data:`DROP_REASONS`)."""
     if not line.strip():
         return "blank"
@@ -696,11 +718,14 @@ def _item(line: bytes, names, themes, lo, hi):
     }
 
 
-def _scan(source, names, themes, lo, hi, chunk_size: int) -> tuple[pd.DataFrame, Counter]:
+def _scan(source: _Source, names: frozenset[str] | None, themes: tuple[Theme, ...], lo: float | None,
+          hi: float | None, chunk_size: int) -> tuple[pd.DataFrame, Counter[str]]:
     """Items of one file and what became of each line read: ``read``, ``kept`` and the :data:`DROP_REASONS`."""
     subreddit = _subreddit_prefilter(names) if names is not None else None
     aliases = _Aliases.build(themes)
-    records, counts, tally = [], Counter(), _Tally()
+    records: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    tally = _Tally()
     with _reader(source) as readinto:
         for block, end in _blocks(readinto, chunk_size):
             read, plain = tally(block, end)
@@ -721,13 +746,14 @@ def _scan(source, names, themes, lo, hi, chunk_size: int) -> tuple[pd.DataFrame,
 
 
 @functools.lru_cache(maxsize=1)
-def _default_scorer():
+def _default_scorer() -> SentimentScorer:
     from ..sentiment import SentimentScorer
 
     return SentimentScorer()
 
 
-def _partial(source, names, themes, lo, hi, chunk_size: int, scorer) -> tuple[pd.DataFrame, dict]:
+def _partial(source: _Source, names: frozenset[str] | None, themes: tuple[Theme, ...], lo: float | None,
+             hi: float | None, chunk_size: int, scorer: SentimentScorer | None) -> _Result:
     """What one file contributes to the daily metrics: its scored items (no text) and its line counts.
 
     This runs where the file is read (a worker process or a Dask worker);
@@ -738,14 +764,14 @@ def _partial(source, names, themes, lo, hi, chunk_size: int, scorer) -> tuple[pd
     return table, {reason: int(n) for reason, n in counts.items()}
 
 
-def _line_report(counts) -> dict:
+def _line_report(counts: Counter[str]) -> dict[str, Any]:
     """``read``, ``kept`` and ``dropped`` (reason -> lines, the reasons that occurred), as
     :class:`~attention.collectors.reddit_items.ItemLedger` reports items."""
     return {"read": counts.get("read", 0), "kept": counts.get("kept", 0),
             "dropped": {reason: counts[reason] for reason in sorted(DROP_REASONS) if counts.get(reason)}}
 
 
-def _warn_malformed(counts: dict) -> None:
+def _warn_malformed(counts: dict[str, int]) -> None:
     bad = {name: n for name, n in counts.items() if n}
     if bad:
         detail = ", ".join(f"{name} ({n})" for name, n in bad.items())
@@ -756,15 +782,16 @@ def _warn_malformed(counts: dict) -> None:
         )
 
 
-def _name(source) -> str:
+def _name(source: _Source) -> str:
     return source.name if isinstance(source, Path) else source.rsplit("/", 1)[-1]
 
 
 # ---------------------------------------------------------------- public API
 
 
-def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
-                 chunk_size=2**20) -> pd.DataFrame:
+def scan_archive(path: StrPath, *, subreddits: str | Iterable[str] | None = None, themes: ThemesArg = None,
+                 start: DateLike | None = None, end: DateLike | None = None,
+                 chunk_size: int = 2**20) -> pd.DataFrame:
     """Stream one dump file and return the items that mention a theme.
 
     Parameters
@@ -829,16 +856,18 @@ def scan_archive(path, *, subreddits=None, themes=None, start=None, end=None,
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise DataError(f"chunk_size: expected a positive number of bytes, got {chunk_size!r}")
     source = _check_file(path)
-    names, themes, bounds = _subreddit_names(subreddits), _themes(themes), _bounds(start, end)
-    items, counts = _scan(source, names, themes, *bounds, chunk_size)
+    names, wanted, bounds = _subreddit_names(subreddits), _themes(themes), _bounds(start, end)
+    items, counts = _scan(source, names, wanted, *bounds, chunk_size)
     _warn_malformed({_name(source): counts["malformed"]})
     items.attrs["reddit"] = {"accounting": _line_report(counts)}
     return items
 
 
-def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, start=None, end=None,
-                         workers=None, client=None, checkpoint=None, progress=False,
-                         scorer=None) -> pd.DataFrame:
+def read_reddit_archives(paths: StrPath | Iterable[StrPath], *,
+                         subreddits: str | Iterable[str] | None = DEFAULT_SUBREDDITS, themes: ThemesArg = None,
+                         start: DateLike | None = None, end: DateLike | None = None, workers: int | None = None,
+                         client: Any = None, checkpoint: StrPath | None = None, progress: bool = False,
+                         scorer: SentimentScorer | None = None) -> pd.DataFrame:
     """Daily Reddit attention per theme from dump files, scanned in parallel here or on a Dask cluster.
 
     Each file is one task: it is read where the task runs, its lines are
@@ -926,9 +955,8 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     >>> mentions.set_index("term")["value"].to_dict()
     {'small-cap stocks': 1.0}
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    sources = list(dict.fromkeys(_check_file(p) for pattern in paths for p in _expand(pattern)))
+    patterns = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    sources = list(dict.fromkeys(_check_file(p) for pattern in patterns for p in _expand(pattern)))
     if not sources:
         raise DataError("paths: expected at least one dump file")
     if client is None:
@@ -938,17 +966,18 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
             raise DataError(f"workers: expected a positive integer, got {workers!r}")
     elif workers is not None:
         raise DataError("workers: not used with client= (the cluster has its own workers)")
-    themes = _themes(themes)
+    wanted = _themes(themes)
     names, bounds = _subreddit_names(subreddits), _bounds(start, end)
-    task = functools.partial(_task, names=names, themes=themes, lo=bounds[0], hi=bounds[1], scorer=scorer)
+    task = functools.partial(_task, names=names, themes=wanted, lo=bounds[0], hi=bounds[1], scorer=scorer)
     store = None
     if checkpoint is not None:
         store = Checkpoint(checkpoint, {
             "subreddits": sorted(names) if names is not None else None, "bounds": bounds,
-            "themes": [(t.name, t.reddit_patterns) for t in themes],
+            "themes": [(t.name, t.reddit_patterns) for t in wanted],
             "scorer": None if scorer is None else f"{type(scorer).__module__}.{type(scorer).__qualname__}",
         })
-    results, versions = {}, {}
+    results: dict[_Source, _Result] = {}
+    versions: dict[_Source, dict[str, Any]] = {}
     for source in sources:
         if store is not None:
             versions[source] = _version(source)
@@ -960,7 +989,7 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     if bar is not None:
         bar.update(resumed)
 
-    def done(source, result):
+    def done(source: _Source, result: _Result) -> None:
         results[source] = result
         if store is not None:
             store.save(versions[source], result)
@@ -970,8 +999,9 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
     todo = [s for s in sources if s not in results]
     try:
         if client is None:
+            assert workers is not None  # set above when there is no client
             run_local(task, todo, done, workers=workers)
-            failed = {}
+            failed: dict[str, str] = {}
         else:
             failed = run_dask(client, task, todo, done)
     finally:
@@ -984,7 +1014,7 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
                       + "; ".join(f"{n}: {m}" for n, m in failed.items()), AttentionWarning, stacklevel=2)
     finished = [s for s in sources if s in results]
     _warn_malformed({_name(s): results[s][1].get("malformed", 0) for s in finished})
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for source in finished:
         counts.update(results[source][1])
     # In path order, so that the copy of a duplicate kept does not depend on
@@ -996,18 +1026,19 @@ def read_reddit_archives(paths, *, subreddits=DEFAULT_SUBREDDITS, themes=None, s
         counts["duplicate"] += len(table) - len(unique)
         counts["kept"] = len(unique)
     else:
-        unique = _score_items(items_frame([]), themes)
-    frame = _daily_metrics(unique, themes)
+        unique = _score_items(items_frame([]), wanted)
+    frame = _daily_metrics(unique, wanted)
     frame.attrs["reddit"] = {"files": len(sources), "resumed": resumed, "failed": failed,
                              "accounting": _line_report(counts)}
     return frame
 
 
-def _task(source, *, names, themes, lo, hi, scorer):
+def _task(source: _Source, *, names: frozenset[str] | None, themes: tuple[Theme, ...], lo: float | None,
+          hi: float | None, scorer: SentimentScorer | None) -> _Result:
     return _partial(source, names, themes, lo, hi, 2**20, scorer)
 
 
-def _progress_bar(total: int):
+def _progress_bar(total: int) -> tqdm[Any]:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="Reddit archives", unit="file")

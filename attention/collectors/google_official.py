@@ -35,9 +35,12 @@ quotas and error bodies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -51,7 +54,16 @@ from ..errors import (
     UpstreamFormatError,
 )
 from ..schema import validate_observations
+from .._typing import DateLike, StrPath
 from ._http import HttpClient, Politeness, answer
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from ..store import Store
+
+#: Resolutions of a time series on the official API (``"auto"`` picks the finest the range allows).
+OfficialResolution = Literal["auto", "daily", "weekly", "monthly", "yearly"]
 
 __all__ = [
     "COVERAGE_DAYS",
@@ -89,7 +101,7 @@ _GEO_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 # ---------------------------------------------------------------- requests
 
 
-def _geo(code) -> dict:
+def _geo(code: object) -> dict[str, str]:
     if not isinstance(code, str) or not _GEO_CODE.match(code):
         raise DataError(
             f"geo: expected an ISO 3166-1 country code ('US') or ISO 3166-2 subdivision ('US-CA') for the official "
@@ -98,8 +110,9 @@ def _geo(code) -> dict:
     return {"type": GEO_LEVELS["region" if "-" in code else "country"], "code": code}
 
 
-def official_spec(terms, start, end, *, geo: str = "US", resolution: str = "monthly",
-                  breakdown: str | None = None) -> dict:
+def official_spec(terms: str | Iterable[str], start: DateLike, end: DateLike, *, geo: str = "US",
+                  resolution: str = "monthly",
+                  breakdown: Literal["country", "region"] | None = None) -> dict[str, Any]:
     """The request body Google documents for ``fetchTimeSeries`` (or ``fetchGeoBreakdown`` with ``breakdown``).
 
     Parameters
@@ -134,7 +147,7 @@ def official_spec(terms, start, end, *, geo: str = "US", resolution: str = "mont
     first, last = _day(start, "start"), _day(end, "end")
     if first > last:
         raise DataError(f"start: expected a date on or before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
-    spec = {
+    spec: dict[str, Any] = {
         "expression": {"terms": [{"value": t.strip(), "type": "BROAD"} for t in values]},
         "geo": _geo(geo),
         "timeRange": {"startTime": {"seconds": int(first.timestamp())}, "endTime": {"seconds": int(last.timestamp())}},
@@ -151,7 +164,7 @@ def official_spec(terms, start, end, *, geo: str = "US", resolution: str = "mont
     return {"spec": spec}
 
 
-def _day(value, name: str) -> pd.Timestamp:
+def _day(value: object, name: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -164,13 +177,14 @@ def _day(value, name: str) -> pd.Timestamp:
 # ---------------------------------------------------------------- answers
 
 
-def _operation(answer, what: str) -> dict:
+def _operation(answer: object, what: str) -> dict[str, Any]:
     """An operation as a dict: decoded from JSON text if need be; UpstreamFormatError if it is not one."""
     if isinstance(answer, str):
+        text = answer
         try:
-            answer = json.loads(answer)
+            answer = json.loads(text)
         except ValueError as exc:
-            raise UpstreamFormatError(f"Google Trends API {what}: expected JSON, got {answer[:80]!r}",
+            raise UpstreamFormatError(f"Google Trends API {what}: expected JSON, got {text[:80]!r}",
                                       source=SOURCE) from exc
     if not isinstance(answer, dict):
         raise UpstreamFormatError(f"Google Trends API {what}: expected an operation, got {type(answer).__name__}",
@@ -178,12 +192,12 @@ def _operation(answer, what: str) -> dict:
     return answer
 
 
-def _done(operation, what: str) -> dict:
+def _done(answer: object, what: str) -> dict[str, Any]:
     """The ``response`` of a finished operation; the operation's own error mapped into the tree."""
-    operation = _operation(operation, what)
+    operation = _operation(answer, what)
     error = operation.get("error")
     if error is not None:
-        code = error.get("code") if isinstance(error, dict) else None
+        code: Any = error.get("code") if isinstance(error, dict) else None
         message = error.get("message", "") if isinstance(error, dict) else str(error)
         kind = {_PERMISSION: AuthenticationError, _UNAUTHENTICATED: AuthenticationError,
                 _EXHAUSTED: RateLimitError}.get(code, CollectorError)
@@ -191,17 +205,18 @@ def _done(operation, what: str) -> dict:
     if operation.get("done") is not True or not isinstance(operation.get("response"), dict):
         raise UpstreamFormatError(f"Google Trends API {what}: the operation is not done or has no response",
                                   source=SOURCE)
-    return operation["response"]
+    response: dict[str, Any] = operation["response"]
+    return response
 
 
-def _points(response: dict, field: str, what: str) -> list:
+def _points(response: dict[str, Any], field: str, what: str) -> list[Any]:
     points = (response.get(field) or {}).get("points") if isinstance(response.get(field, {}), dict) else None
     if not isinstance(points, list):
         raise UpstreamFormatError(f"Google Trends API {what}: no {field}.points in the response", source=SOURCE)
     return points
 
 
-def _number(point: dict, key: str, what: str, i: int) -> float:
+def _number(point: dict[str, Any], key: str, what: str, i: int) -> float:
     # proto3's JSON mapping leaves out fields holding their default, so an absent number is 0.
     value = point.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0:
@@ -210,7 +225,9 @@ def _number(point: dict, key: str, what: str, i: int) -> float:
     return float(value)
 
 
-def parse_official_series(operation, term: str, *, include_partial: bool = False) -> pd.DataFrame:
+def parse_official_series(
+    operation: str | dict[str, Any], term: str, *, include_partial: bool = False
+) -> pd.DataFrame:
     """Tidy observations from a finished ``fetchTimeSeries`` operation.
 
     Parameters
@@ -250,7 +267,7 @@ def parse_official_series(operation, term: str, *, include_partial: bool = False
      {'date': Timestamp('2025-01-01 00:00:00+0000', tz='UTC'), 'metric': 'search_interest', 'value': 43000.0}]
     """
     what = "fetchTimeSeries"
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, point in enumerate(_points(_done(operation, what), "timeSeries", what)):
         if not isinstance(point, dict):
             raise UpstreamFormatError(f"Google Trends API {what}: point {i} is not an object", source=SOURCE)
@@ -274,7 +291,7 @@ def parse_official_series(operation, term: str, *, include_partial: bool = False
     return validate_observations(frame)
 
 
-def parse_official_regions(operation, term: str) -> pd.DataFrame:
+def parse_official_regions(operation: str | dict[str, Any], term: str) -> pd.DataFrame:
     """Interest by region from a finished ``fetchGeoBreakdown`` operation.
 
     Returns
@@ -298,7 +315,7 @@ def parse_official_regions(operation, term: str) -> pd.DataFrame:
     [{'region': 'GB-ENG', 'search_interest': 130000.0}]
     """
     what = "fetchGeoBreakdown"
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, point in enumerate(_points(_done(operation, what), "geoBreakdown", what)):
         sub = point.get("subGeo") if isinstance(point, dict) else None
         if not isinstance(sub, dict) or not isinstance(sub.get("code"), str):
@@ -312,7 +329,7 @@ def parse_official_regions(operation, term: str) -> pd.DataFrame:
 # ---------------------------------------------------------------- transport
 
 
-def _authorized_session(credentials, project):
+def _authorized_session(credentials: Any, project: str | None) -> Any:
     """A requests session that adds Google OAuth tokens (google-auth's AuthorizedSession)."""
     try:
         import google.auth
@@ -362,8 +379,9 @@ class OfficialTrends:
         Billed project (``X-Goog-User-Project``).
     """
 
-    def __init__(self, session=None, *, credentials=None, api_key=None, project=None,
-                 politeness: Politeness | None = None, deadline: float = POLL_DEADLINE):
+    def __init__(self, session: Any = None, *, credentials: Any = None, api_key: str | None = None,
+                 project: str | None = None, politeness: Politeness | None = None,
+                 deadline: float = POLL_DEADLINE) -> None:
         if api_key is not None and not isinstance(api_key, str):
             raise DataError(f"api_key: expected a string, got {type(api_key).__name__}")
         if session is None and api_key is None:
@@ -377,7 +395,7 @@ class OfficialTrends:
     def sent(self) -> int:
         return self.http.sent
 
-    def run(self, method: str, body: dict) -> str:
+    def run(self, method: str, body: dict[str, Any]) -> str:
         """The text of the finished operation for ``method`` (``fetchTimeSeries`` or ``fetchGeoBreakdown``)."""
         operation = _operation(self.http.request("post", f"{OFFICIAL_URL}:{method}", json=body,
                                                  params=self._params).text, method)
@@ -398,7 +416,7 @@ class OfficialTrends:
         return json.dumps(operation)
 
 
-def _store_key(method: str, body: dict) -> str:
+def _store_key(method: str, body: dict[str, Any]) -> str:
     return "google_official:" + hashlib.sha256(json.dumps([method, body], sort_keys=True).encode()).hexdigest()
 
 
@@ -418,9 +436,12 @@ def _auto_resolution(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return "daily" if days <= 269 else "weekly" if days <= 1890 else "monthly"
 
 
-def collect_official(queries: dict, start, end, *, geo="US", resolution="auto", include_partial=False, store=None,
-                     session=None, credentials=None, api_key=None, project=None, politeness=None,
-                     progress=False) -> pd.DataFrame:
+def collect_official(
+    queries: Mapping[str, str], start: DateLike, end: DateLike, *, geo: str = "US",
+    resolution: OfficialResolution = "auto", include_partial: bool = False, store: Store | None = None,
+    session: Any = None, credentials: Any = None, api_key: str | None = None, project: str | None = None,
+    politeness: Politeness | None = None, progress: bool = False,
+) -> pd.DataFrame:
     """Search interest on the API's consistent scale: one request per term (or term group).
 
     Called by :func:`attention.collect_google_trends` with ``backend="official"``;
@@ -434,22 +455,40 @@ def collect_official(queries: dict, start, end, *, geo="US", resolution="auto", 
         See :func:`parse_official_series`; ``frame.attrs["google_trends"]``
         records the backend, resolution, requests sent (posts and polls),
         answers fetched and answers read from the store.
+
+    Raises
+    ------
+    DataError, AuthenticationError, RateLimitError, CollectorError, UpstreamFormatError
+        For bad arguments (a range the API does not cover), refused credentials, an exhausted quota, other
+        failures of the API, and answers that are not the documented operation.
+
+    Examples
+    --------
+    >>> from attention.testing import FakeTrendsApi
+    >>> end = pd.Timestamp.now(tz="UTC").normalize() - pd.Timedelta(days=10)
+    >>> frame = collect_official({"small caps": "small cap stocks + russell 2000"}, end - pd.Timedelta(days=400),
+    ...                          end, session=FakeTrendsApi(), politeness=Politeness(pace=0, sleep=lambda s: None))
+    >>> frame.attrs["google_trends"]["resolution"], sorted(frame["metric"].unique())
+    ('weekly', ['scaled_search_interest', 'search_interest'])
+    >>> float(frame.loc[frame["metric"] == "scaled_search_interest", "value"].max())
+    100.0
     """
     first, last = _day(start, "start"), _day(end, "end")
     _covered(first, last)
-    resolution = _auto_resolution(first, last) if resolution == "auto" else resolution
+    chosen = _auto_resolution(first, last) if resolution == "auto" else resolution
     client = OfficialTrends(session, credentials=credentials, api_key=api_key, project=project,
                             politeness=politeness)
     bar = _bar(len(queries)) if progress else None
-    frames, cached = [], 0
+    frames: list[pd.DataFrame] = []
+    cached = 0
     try:
         for label, query in queries.items():
-            body = official_spec([t.strip() for t in query.split("+")], first, last, geo=geo, resolution=resolution)
+            body = official_spec([t.strip() for t in query.split("+")], first, last, geo=geo, resolution=chosen)
             client.http.progress = f"{len(frames)} of {len(queries)} terms collected before {label!r}"
             frame, from_store = answer(
                 store, _store_key("fetchTimeSeries", body),
-                fetch=lambda b=body: client.run("fetchTimeSeries", b),
-                validate=lambda text, lab=label: parse_official_series(text, lab, include_partial=include_partial),
+                fetch=functools.partial(client.run, "fetchTimeSeries", body),
+                validate=functools.partial(parse_official_series, term=label, include_partial=include_partial),
                 source=SOURCE, name="Google Trends API", request={"url": f"{OFFICIAL_URL}:fetchTimeSeries", **body})
             frames.append(frame)
             cached += from_store
@@ -459,13 +498,17 @@ def collect_official(queries: dict, start, end, *, geo="US", resolution="auto", 
         if bar is not None:
             bar.close()
     out = validate_observations(pd.concat(frames, ignore_index=True))
-    out.attrs["google_trends"] = {"backend": "official", "resolution": resolution, "geo": geo,
+    out.attrs["google_trends"] = {"backend": "official", "resolution": chosen, "geo": geo,
                                   "requests": client.sent, "fetched": len(frames) - cached, "cached": cached}
     return out
 
 
-def collect_official_regions(terms, start, end, *, geo="US", level="region", store=None, session=None,
-                             credentials=None, api_key=None, project=None, politeness=None) -> pd.DataFrame:
+def collect_official_regions(
+    terms: str | Iterable[str], start: DateLike, end: DateLike, *, geo: str = "US",
+    level: Literal["country", "region"] = "region", store: Store | StrPath | None = None, session: Any = None,
+    credentials: Any = None, api_key: str | None = None, project: str | None = None,
+    politeness: Politeness | None = None,
+) -> pd.DataFrame:
     """Interest by region from the official API (``fetchGeoBreakdown``), one request per term.
 
     Parameters
@@ -509,23 +552,22 @@ def collect_official_regions(terms, start, end, *, geo="US", level="region", sto
     bodies = [official_spec(term, first, last, geo=geo, breakdown=level) for term in values]
     client = OfficialTrends(session, credentials=credentials, api_key=api_key, project=project,
                             politeness=politeness)
-    own = store is not None and not isinstance(store, Store)
-    store = Store(store) if own else store
+    opened = store if store is None or isinstance(store, Store) else Store(store)
     try:
         frames = [
-            answer(store, _store_key("fetchGeoBreakdown", body),
-                   fetch=lambda b=body: client.run("fetchGeoBreakdown", b),
-                   validate=lambda text, t=term: parse_official_regions(text, t), source=SOURCE,
+            answer(opened, _store_key("fetchGeoBreakdown", body),
+                   fetch=functools.partial(client.run, "fetchGeoBreakdown", body),
+                   validate=functools.partial(parse_official_regions, term=term), source=SOURCE,
                    name="Google Trends API", request={"url": f"{OFFICIAL_URL}:fetchGeoBreakdown", **body})[0]
             for term, body in zip(values, bodies)
         ]
     finally:
-        if own:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     return pd.concat(frames, ignore_index=True)
 
 
-def _bar(total: int):
+def _bar(total: int) -> tqdm[Any]:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc="Google Trends API", unit="term")

@@ -18,17 +18,25 @@ tested on Google's recorded answers (pytrends' cassettes).
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 
+from .._typing import DateLike, GoogleBackend, RegionResolution, StrPath, ThemesArg
 from .._validate import utc_day
 from ..errors import DataError, UpstreamFormatError
 from ._google_http import TRENDS_URL, TrendsConnection, _decode
 from ._http import Politeness, answer
 from .google_trends import _GPROPS, SOURCE, _key, _terms
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 __all__ = [
     "REGION_RESOLUTIONS",
@@ -52,9 +60,11 @@ class _Connection(TrendsConnection):
 
     resolution = "COUNTRY"
 
-    def _widget(self, terms, timeframe, geo, category, gprop, widget_id):
+    def _widget(self, terms: list[str], timeframe: str, geo: str, category: int, gprop: str,
+                widget_id: str) -> tuple[Any, dict[str, Any]]:
         if widget_id not in ("RELATED_TOPICS", "GEO_MAP"):
-            return super()._widget(terms, timeframe, geo, category, gprop, widget_id)
+            found: tuple[Any, dict[str, Any]] = super()._widget(terms, timeframe, geo, category, gprop, widget_id)
+            return found
         client = self.client
         try:
             client.build_payload(list(terms), cat=category, timeframe=timeframe, geo=geo, gprop=gprop)
@@ -76,7 +86,7 @@ class _Connection(TrendsConnection):
 # ---------------------------------------------------------------- topics
 
 
-def parse_suggestions(body) -> pd.DataFrame:
+def parse_suggestions(body: str | dict[str, Any]) -> pd.DataFrame:
     """Topics of an autocomplete answer: ``topic_id`` (Google's entity id), ``title``, ``type``.
 
     Raises
@@ -99,7 +109,7 @@ def parse_suggestions(body) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["topic_id", "title", "type"])
 
 
-def suggest_topics(phrase: str, *, language: str = "en-US", session=None,
+def suggest_topics(phrase: str, *, language: str = "en-US", session: Any = None,
                    politeness: Politeness | None = None) -> pd.DataFrame:
     """The topics Google's autocomplete offers for a phrase (one request, after the cookie page).
 
@@ -124,6 +134,22 @@ def suggest_topics(phrase: str, *, language: str = "en-US", session=None,
         For an empty phrase.
     UpstreamFormatError, RateLimitError, ConnectionFailedError, CollectorError
         As the other Google Trends collectors.
+
+    Examples
+    --------
+    Offline, replaying Google's answers (the cookie page, then the autocomplete answer):
+
+    >>> from attention.testing import ReplaySession
+    >>> session = ReplaySession([
+    ...     {"method": "GET", "url": "https://trends.google.com/trends/explore/", "status": 404, "body": "",
+    ...      "headers": {"Set-Cookie": ["NID=1"]}},
+    ...     {"method": "GET", "url": "https://trends.google.com/trends/api/autocomplete/pizza", "status": 200,
+    ...      "body": ')]}\\',\\n{"default":{"topics":[{"mid":"/m/0663v","title":"Pizza","type":"Dish"},'
+    ...              '{"mid":"/g/11k19hmrkk","title":"Licorice Pizza","type":"2021 film"}]}}'}])
+    >>> suggest_topics("pizza", session=session, politeness=Politeness(pace=0))
+            topic_id           title       type
+    0       /m/0663v           Pizza       Dish
+    1  /g/11k19hmrkk  Licorice Pizza  2021 film
     """
     if not isinstance(phrase, str) or not phrase.strip():
         raise DataError(f"phrase: expected a non-empty string, got {phrase!r}")
@@ -137,7 +163,7 @@ def suggest_topics(phrase: str, *, language: str = "en-US", session=None,
 # ---------------------------------------------------------------- related topics
 
 
-def parse_related_topics(label: str, body) -> list[dict]:
+def parse_related_topics(label: str, body: str | dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of a related-topics answer (``relatedsearches`` with entities).
 
     Raises
@@ -145,13 +171,23 @@ def parse_related_topics(label: str, body) -> list[dict]:
     UpstreamFormatError
         If the answer has no ranked lists, or its items are queries rather
         than topics.
+
+    Examples
+    --------
+    >>> answer = {"default": {"rankedList": [
+    ...     {"rankedKeyword": [{"topic": {"mid": "/m/09cfq", "title": "Pizza Hut", "type": "Restaurant company"},
+    ...                         "value": 24, "formattedValue": "24"}]},
+    ...     {"rankedKeyword": []}]}}
+    >>> parse_related_topics("pizza", answer)  # doctest: +NORMALIZE_WHITESPACE
+    [{'term': 'pizza', 'kind': 'top', 'rank': 1, 'topic_id': '/m/09cfq', 'title': 'Pizza Hut',
+      'type': 'Restaurant company', 'value': 24.0, 'formatted_value': '24'}]
     """
     data = _decode(body, "relatedsearches") if isinstance(body, str) else body
     try:
         ranked = data["default"]["rankedList"]
     except (KeyError, TypeError) as exc:
         raise UpstreamFormatError("Google Trends related topics: no default.rankedList", source=SOURCE) from exc
-    rows = []
+    rows: list[dict[str, Any]] = []
     for kind, block in zip(("top", "rising"), ranked):
         for rank, item in enumerate((block or {}).get("rankedKeyword", []), start=1):
             topic = item.get("topic") if isinstance(item, dict) else None
@@ -166,9 +202,17 @@ def parse_related_topics(label: str, body) -> list[dict]:
     return rows
 
 
-def collect_related_topics(terms=None, start=None, end=None, *, geo="US", category=0, gprop="", store=None,
-                           session=None, politeness=None) -> pd.DataFrame:
+def collect_related_topics(
+    terms: ThemesArg = None, start: DateLike | None = None, end: DateLike | None = None, *, geo: str = "US",
+    category: int = 0, gprop: str = "", store: Store | StrPath | None = None, session: Any = None,
+    politeness: Politeness | None = None,
+) -> pd.DataFrame:
     """Top and rising topics searched together with each term.
+
+    Parameters
+    ----------
+    terms, start, end, geo, category, gprop, store, session, politeness
+        As :func:`attention.collect_google_trends`.
 
     Returns
     -------
@@ -181,20 +225,47 @@ def collect_related_topics(terms=None, start=None, end=None, *, geo="US", catego
     ------
     DataError, UpstreamFormatError, RateLimitError, ConnectionFailedError, CollectorError
         As :func:`attention.collect_google_trends`.
+
+    Examples
+    --------
+    Offline, replaying Google's answers (cookie page, explore widgets, related searches):
+
+    >>> import json
+    >>> from attention.testing import ReplaySession
+    >>> topics = {"default": {"rankedList": [
+    ...     {"rankedKeyword": [{"topic": {"mid": "/m/09cfq", "title": "Pizza Hut", "type": "Restaurant company"},
+    ...                         "value": 24, "formattedValue": "24"}]},
+    ...     {"rankedKeyword": [{"topic": {"mid": "/g/11k19hmrkk", "title": "Licorice Pizza", "type": "2021 film"},
+    ...                         "value": 5000, "formattedValue": "Breakout"}]}]}}
+    >>> widgets = {"widgets": [{"id": "RELATED_TOPICS", "token": "T1", "request": {"keywordType": "ENTITY"}}]}
+    >>> trends = "https://trends.google.com/trends"
+    >>> session = ReplaySession([
+    ...     {"method": "GET", "url": f"{trends}/explore/", "status": 404, "body": "",
+    ...      "headers": {"Set-Cookie": ["NID=1"]}},
+    ...     {"method": "POST", "url": f"{trends}/api/explore", "status": 200,
+    ...      "body": ")]}'\\n" + json.dumps(widgets)},
+    ...     {"method": "GET", "url": f"{trends}/api/widgetdata/relatedsearches", "status": 200,
+    ...      "body": ")]}',\\n" + json.dumps(topics)}])
+    >>> rows = collect_related_topics(["pizza"], "2021-01-01", "2021-12-31", session=session,
+    ...                               politeness=Politeness(pace=0))
+    >>> rows[["kind", "title", "value", "formatted_value"]]
+         kind           title   value formatted_value
+    0     top       Pizza Hut    24.0              24
+    1  rising  Licorice Pizza  5000.0        Breakout
     """
     labels, timeframe = _terms(terms), _timeframe(start, end)
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     connection = _Connection(session, politeness)
-    rows = []
+    rows: list[dict[str, Any]] = []
     with _opened(store) as opened:
         for label, query in labels.items():
             request = {"endpoint": "related_topics", "term": query, "time": timeframe, "geo": geo,
                        "category": category, "gprop": gprop}
             found, _ = answer(opened, _key(**request), source=SOURCE, name="Google Trends", request=request,
-                              fetch=lambda q=query: connection._flow([q], timeframe, geo, category, gprop,
-                                                                     "RELATED_TOPICS", RELATED_URL),
-                              validate=lambda body, lab=label: parse_related_topics(lab, body))
+                              fetch=functools.partial(connection._flow, [query], timeframe, geo, category, gprop,
+                                                      "RELATED_TOPICS", RELATED_URL),
+                              validate=functools.partial(parse_related_topics, label))
             rows += found
     return pd.DataFrame(rows, columns=["term", "kind", "rank", "topic_id", "title", "type", "value",
                                        "formatted_value"])
@@ -203,7 +274,7 @@ def collect_related_topics(terms=None, start=None, end=None, *, geo="US", catego
 # ---------------------------------------------------------------- interest by region
 
 
-def parse_interest_by_region(body, terms) -> pd.DataFrame:
+def parse_interest_by_region(body: str | dict[str, Any], terms: Iterable[str]) -> pd.DataFrame:
     """Rows of a region-map answer (``comparedgeo``): one per region and term.
 
     With one term, ``value`` is 0-100 relative to the top region; with
@@ -216,34 +287,47 @@ def parse_interest_by_region(body, terms) -> pd.DataFrame:
     UpstreamFormatError
         If the answer has no ``default.geoMapData`` or a row does not hold
         one value per term.
+
+    Examples
+    --------
+    >>> answer = {"default": {"geoMapData": [
+    ...     {"geoCode": "US-TX", "geoName": "Texas", "value": [100], "hasData": [True]},
+    ...     {"geoCode": "US-VT", "geoName": "Vermont", "value": [0], "hasData": [False]}]}}
+    >>> parse_interest_by_region(answer, ["small caps"])[["region_code", "region", "value"]]
+      region_code   region  value
+    0       US-TX    Texas  100.0
+    1       US-VT  Vermont    NaN
     """
     data = _decode(body, "comparedgeo") if isinstance(body, str) else body
-    terms = list(terms)
+    names = list(terms)
     try:
         regions = data["default"]["geoMapData"]
     except (KeyError, TypeError) as exc:
         raise UpstreamFormatError("Google Trends comparedgeo: no default.geoMapData", source=SOURCE) from exc
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, region in enumerate(regions):
         values = region.get("value") if isinstance(region, dict) else None
-        if not isinstance(values, list) or len(values) != len(terms):
+        if not isinstance(values, list) or len(values) != len(names):
             raise UpstreamFormatError(f"Google Trends comparedgeo: region {i} holds {values!r}, expected "
-                                      f"{len(terms)} value(s)", source=SOURCE)
-        has = region.get("hasData", [True] * len(terms))
+                                      f"{len(names)} value(s)", source=SOURCE)
+        has = region.get("hasData", [True] * len(names))
         code = region.get("geoCode") or json.dumps(region.get("coordinates", ""))
-        for term, value, present in zip(terms, values, has):
+        for term, value, present in zip(names, values, has):
             ok = bool(present) and isinstance(value, (int, float))
             rows.append({"region_code": code, "region": region.get("geoName"), "term": term,
                          "value": float(value) if ok else np.nan,
                          "flags": "below_threshold" if ok and value == 0 else ""})
     out = pd.DataFrame(rows, columns=["region_code", "region", "term", "value", "flags"])
-    out.attrs["share"] = len(terms) > 1
+    out.attrs["share"] = len(names) > 1
     return out
 
 
-def collect_interest_by_region(terms=None, start=None, end=None, *, geo="US", resolution="region",
-                               backend="web", category=0, gprop="", store=None, session=None, politeness=None,
-                               credentials=None, api_key=None, project=None) -> pd.DataFrame:
+def collect_interest_by_region(
+    terms: ThemesArg = None, start: DateLike | None = None, end: DateLike | None = None, *, geo: str = "US",
+    resolution: RegionResolution = "region", backend: GoogleBackend = "web", category: int = 0, gprop: str = "",
+    store: Store | StrPath | None = None, session: Any = None, politeness: Politeness | None = None,
+    credentials: Any = None, api_key: str | None = None, project: str | None = None,
+) -> pd.DataFrame:
     """Interest by region for up to five terms (web) or any number (official).
 
     Parameters
@@ -268,6 +352,17 @@ def collect_interest_by_region(terms=None, start=None, end=None, *, geo="US", re
     ------
     DataError, UpstreamFormatError, RateLimitError, ConnectionFailedError, CollectorError
         As :func:`attention.collect_google_trends`.
+
+    Examples
+    --------
+    On the official API, here a fake that answers as Google documents it:
+
+    >>> from attention.testing import FakeTrendsApi
+    >>> api = FakeTrendsApi(regions={"US-TX": 2.0, "US-CA": 1.0}, today="2025-01-01")
+    >>> frame = collect_interest_by_region(["small caps"], "2024-01-01", "2024-03-31", backend="official",
+    ...                                    session=api, politeness=Politeness(pace=0, sleep=lambda s: None))
+    >>> frame.set_index("region")["scaled_search_interest"].to_dict()
+    {'US-TX': 100.0, 'US-CA': 50.0}
     """
     labels = _terms(terms)
     if backend == "official":
@@ -302,7 +397,7 @@ def collect_interest_by_region(terms=None, start=None, end=None, *, geo="US", re
     return frame
 
 
-def _range(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _range(start: DateLike | None, end: DateLike | None) -> tuple[pd.Timestamp, pd.Timestamp]:
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
     last = utc_day(end, "end") if end is not None else today
     first = utc_day(start, "start") if start is not None else last - pd.Timedelta(days=365)
@@ -311,7 +406,7 @@ def _range(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     return first, last
 
 
-def _timeframe(start, end) -> str:
+def _timeframe(start: DateLike | None, end: DateLike | None) -> str:
     first, last = _range(start, end)
     return f"{first:%Y-%m-%d} {last:%Y-%m-%d}"
 
@@ -319,15 +414,17 @@ def _timeframe(start, end) -> str:
 class _opened:
     """A Store for the duration of a call: the one given, or one opened from a path and closed after."""
 
-    def __init__(self, store):
+    def __init__(self, store: Store | StrPath | None) -> None:
         from ..store import Store
 
-        self.own = store is not None and not isinstance(store, Store)
-        self.store = Store(store) if self.own else store
+        self.store = store if store is None or isinstance(store, Store) else Store(store)
+        self.own = self.store is not store
 
-    def __enter__(self):
+    def __enter__(self) -> Store | None:
         return self.store
 
-    def __exit__(self, *exc):
-        if self.own:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.own and self.store is not None:
             self.store.close()

@@ -17,14 +17,18 @@ How Google scales numbers and what this module does about it is in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import warnings
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
+from .._typing import DateLike, GoogleBackend, StrPath, ThemesArg
 from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, RoundingFloorWarning, UpstreamFormatError
 from ..schema import to_wide, validate_observations
@@ -41,6 +45,11 @@ from .stitching import (
     rescale_batches,
     scale_levels,
 )
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from ..store import Store
 
 __all__ = [
     "DAILY_MAX_DAYS",
@@ -68,7 +77,9 @@ def _bad(widget: str, what: str) -> UpstreamFormatError:
     return UpstreamFormatError(f"Google Trends {widget}: {what}", source=SOURCE)
 
 
-def _timeline(payload, terms=None):
+def _timeline(
+    payload: str | dict[str, Any], terms: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Values (NaN where Google has no data), partial flags and axis notes of one answer.
 
     An empty ``timelineData`` is Google's answer for terms without data: it
@@ -120,7 +131,7 @@ def _tidy(values: pd.DataFrame, flags: pd.DataFrame, metric: str = METRIC) -> pd
     return long
 
 
-def parse_google_trends(payload, terms=None) -> pd.DataFrame:
+def parse_google_trends(payload: str | dict[str, Any], terms: Sequence[str] | None = None) -> pd.DataFrame:
     """Tidy observations from one raw interest-over-time answer.
 
     Parameters
@@ -156,7 +167,7 @@ def parse_google_trends(payload, terms=None) -> pd.DataFrame:
     return validate_observations(_tidy(values, flags))
 
 
-def _point_flags(values, partial, notes) -> pd.DataFrame:
+def _point_flags(values: pd.DataFrame, partial: pd.Series, notes: pd.Series) -> pd.DataFrame:
     flags = pd.DataFrame("", index=values.index, columns=values.columns)
     flags[values == 0] = "below_threshold"
     row = np.where(partial.to_numpy(), "partial", "")
@@ -168,7 +179,7 @@ def _point_flags(values, partial, notes) -> pd.DataFrame:
 
 
 def _join(*parts: str) -> str:
-    seen = []
+    seen: list[str] = []
     for part in parts:
         for flag in str(part).split("|"):
             if flag and flag not in seen:
@@ -179,13 +190,13 @@ def _join(*parts: str) -> str:
 # ---------------------------------------------------------------- collection
 
 
-def _terms(terms) -> dict:
+def _terms(terms: ThemesArg) -> dict[str, str]:
     """Label -> Google query."""
     if terms is None:
         terms = DEFAULT_THEMES
     if isinstance(terms, (str, Theme)):
         terms = [terms]
-    out = {}
+    out: dict[str, str] = {}
     for t in terms:
         label, query = (t.name, t.google_query) if isinstance(t, Theme) else (t, t)
         if not isinstance(query, str) or not query.strip():
@@ -200,7 +211,9 @@ def _terms(terms) -> dict:
 
 
 
-def plan_windows(start, end, resolution: str, *, overlap: int = 60) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def plan_windows(
+    start: pd.Timestamp, end: pd.Timestamp, resolution: str, *, overlap: int = 60
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """The request windows that cover ``start..end`` at ``resolution``.
 
     ``"daily"`` needs windows of at most ``DAILY_MAX_DAYS`` days that overlap
@@ -222,21 +235,26 @@ def plan_windows(start, end, resolution: str, *, overlap: int = 60) -> list[tupl
     return [(start + pd.Timedelta(days=int(s)), start + pd.Timedelta(days=int(s) + limit - 1)) for s in starts]
 
 
-def _key(**request) -> str:
+def _key(**request: Any) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class _Collector:
     """One collection run: what to ask, what is cached, what was fetched."""
 
-    def __init__(self, *, geo, category, gprop, draws, store, connection, progress):
+    def __init__(self, *, geo: str, category: int, gprop: str, draws: int, store: Store | None,
+                 connection: TrendsConnection, progress: tqdm[Any] | None) -> None:
         self.geo, self.category, self.gprop, self.draws = geo, category, gprop, draws
         self.store, self.connection, self.progress = store, connection, progress
         self.fetched = self.cached = 0
-        self.raw_levels: dict[str, dict] = {}  # query -> batch -> its median in each window
-        self._answers: dict[str, tuple] = {}  # a request asked twice in one run (probe, then batch) is sent once
+        # query -> batch -> its median in each window
+        self.raw_levels: dict[str, dict[tuple[str, ...], list[float]]] = {}
+        # a request asked twice in one run (probe, then batch) is sent once
+        self._answers: dict[str, tuple[pd.DataFrame, pd.Series, pd.Series]] = {}
 
-    def pull(self, queries: tuple, start, end, draw: int):
+    def pull(
+        self, queries: tuple[str, ...], start: pd.Timestamp, end: pd.Timestamp, draw: int
+    ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
         """One answer: from the store if it has it, else from Google (and then into the store)."""
         timeframe = f"{start:%Y-%m-%d} {end:%Y-%m-%d}"
         request = {"endpoint": "multiline", "terms": list(queries), "time": timeframe, "geo": self.geo,
@@ -251,11 +269,13 @@ class _Collector:
             done = f"{done}; {kept}"
         self.connection.http.progress = done
         # Parsed before it is kept as good: a captcha page or a truncated answer is never served later.
-        values, cached = answer(
+        found, cached = answer(
             self.store, key, source=SOURCE, name="Google Trends", request=request,
-            fetch=lambda: self.connection.timeline(list(queries), timeframe, self.geo, self.category, self.gprop),
-            validate=lambda body: _timeline(body, list(queries)),
+            fetch=functools.partial(self.connection.timeline, list(queries), timeframe, self.geo, self.category,
+                                    self.gprop),
+            validate=functools.partial(_timeline, terms=list(queries)),
         )
+        values: tuple[pd.DataFrame, pd.Series, pd.Series] = found
         self.cached += cached
         self.fetched += not cached
         if self.progress is not None:
@@ -263,7 +283,9 @@ class _Collector:
         self._answers[key] = values
         return values
 
-    def window(self, queries, start, end):
+    def window(
+        self, queries: tuple[str, ...], start: pd.Timestamp, end: pd.Timestamp
+    ) -> tuple[Scaled, pd.DataFrame, pd.DataFrame]:
         """One window, averaged over draws: Scaled values, flags, draw spread."""
         pulls = [self.pull(queries, start, end, d) for d in range(self.draws)]
         frames = [p[0] for p in pulls]
@@ -283,25 +305,25 @@ class _Collector:
 
 
 def collect_google_trends(
-    terms=None,
-    start=None,
-    end=None,
+    terms: ThemesArg = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
     geo: str = "US",
     category: int = 0,
     gprop: str = "",
-    resolution: str = "auto",
+    resolution: Literal["auto", "daily", "weekly", "monthly", "yearly"] = "auto",
     anchor: str = "auto",
     draws: int = 1,
     benchmark: bool = False,
     overlap: int = 60,
     include_partial: bool = False,
-    store=None,
-    session=None,
+    store: Store | StrPath | None = None,
+    session: Any = None,
     politeness: Politeness | None = None,
     progress: bool = False,
-    backend: str = "web",
-    credentials=None,
+    backend: GoogleBackend = "web",
+    credentials: Any = None,
     api_key: str | None = None,
     project: str | None = None,
 ) -> pd.DataFrame:
@@ -402,17 +424,35 @@ def collect_google_trends(
         When a term's values are mostly below 5 even in the request that
         reads it best, where Google's integer rounding is a 10% error or
         more, or when an anchor sits there in one of the batches it links.
+
+    Examples
+    --------
+    Offline, against a fake Google that scales, rounds and samples the way Google does:
+
+    >>> from attention.collectors import Politeness
+    >>> from attention.testing import FakeGoogleTrends, latent_attention
+    >>> fake = FakeGoogleTrends(latent_attention(["small caps", "AI stocks"], seed=3), seed=3)
+    >>> frame = collect_google_trends(["small caps", "AI stocks"], start="2024-01-01", end="2024-12-31",
+    ...                               session=fake, politeness=Politeness(pace=0))
+    >>> weekly = frame[frame["metric"] == "search_interest"]
+    >>> weekly.groupby("term")["value"].agg(["size", "max"])  # doctest: +NORMALIZE_WHITESPACE
+                size    max
+    term
+    AI stocks     51  100.0
+    small caps    51   89.0
+    >>> fake.data_calls  # one explore and one interest-over-time request
+    2
     """
     labels = _terms(terms)
     if backend not in ("web", "official"):
         raise DataError(f"backend: expected 'web' or 'official', got {backend!r}")
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    end = utc_day(end, "end") if end is not None else today
-    start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
-    if start >= end:
-        raise DataError(f"start: expected a date before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    last = utc_day(end, "end") if end is not None else today
+    first = utc_day(start, "start") if start is not None else last - pd.Timedelta(days=365)
+    if first >= last:
+        raise DataError(f"start: expected a date before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
     if backend == "official":
-        return _official(labels, start, end, geo=geo, category=category, gprop=gprop, resolution=resolution,
+        return _official(labels, first, last, geo=geo, category=category, gprop=gprop, resolution=resolution,
                          anchor=anchor, draws=draws, benchmark=benchmark, include_partial=include_partial,
                          store=store, session=session, politeness=politeness, progress=progress,
                          credentials=credentials, api_key=api_key, project=project)
@@ -435,20 +475,19 @@ def collect_google_trends(
 
     from ..store import Store
 
-    own_store = store is not None and not isinstance(store, Store)
-    store = Store(store) if own_store else store
-    windows = plan_windows(start, end, resolution, overlap=overlap)
+    opened = store if store is None or isinstance(store, Store) else Store(store)
+    windows = plan_windows(first, last, resolution, overlap=overlap)
     per_batch = len(windows) * draws + (draws if benchmark and len(windows) > 1 else 0)
     guess = 1 if len(queries) <= 5 else math.ceil((len(queries) - 1) / 4)
     bar = _progress_bar(guess * per_batch + (_probes_needed(len(queries)) if anchor == "auto" else 0)) if progress else None
-    collector = _Collector(geo=geo, category=category, gprop=gprop, draws=draws, store=store,
+    collector = _Collector(geo=geo, category=category, gprop=gprop, draws=draws, store=opened,
                            connection=TrendsConnection(session, politeness), progress=bar)
     try:
-        batches, anchors, probed = _plan_batches(collector, queries, anchor, start, end)
+        batches, anchors, probed = _plan_batches(collector, queries, anchor, first, last)
         if bar is not None:
             bar.total = bar.n + len(batches) * per_batch
             bar.refresh()
-        scaled, flags, spread, meta = _collect(collector, batches, anchors, windows, start, end, benchmark)
+        scaled, flags, spread, meta = _collect(collector, batches, anchors, windows, first, last, benchmark)
         frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
         meta["levels"] = _levels(frame, meta, labels, frame.attrs.pop("unit"))
         _warn_rounding_floor(collector.raw_levels, labels, meta["batch_factors"])
@@ -456,26 +495,28 @@ def collect_google_trends(
         meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
                     dropped_partial=frame.attrs.pop("dropped_partial"), probe=probed,
                     windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
-        if store is not None:
-            run = "google_trends:" + _key(terms=queries, start=start, end=end, geo=geo, category=category,
+        if opened is not None:
+            run = "google_trends:" + _key(terms=queries, start=first, end=last, geo=geo, category=category,
                                           gprop=gprop, resolution=resolution, anchor=anchor, draws=draws,
                                           benchmark=benchmark)[:16]
-            store.put_observations(frame, run=run)
+            opened.put_observations(frame, run=run)
             meta["run"] = run
     finally:
         if bar is not None:
             bar.close()
-        if own_store:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     frame.attrs["google_trends"] = meta
     return frame
 
 
-def _official(labels, start, end, *, geo, category, gprop, resolution, anchor, draws, benchmark, include_partial,
-              store, session, politeness, progress, credentials, api_key, project) -> pd.DataFrame:
+def _official(labels: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, *, geo: str, category: int,
+              gprop: str, resolution: str, anchor: str, draws: int, benchmark: bool, include_partial: bool,
+              store: Store | StrPath | None, session: Any, politeness: Politeness | None, progress: bool,
+              credentials: Any, api_key: str | None, project: str | None) -> pd.DataFrame:
     """``backend="official"``: the API's own scale; the web backend's scaling options do not apply."""
     from ..store import Store
-    from .google_official import TIME_RESOLUTIONS, collect_official
+    from .google_official import TIME_RESOLUTIONS, OfficialResolution, collect_official
 
     web_only = [n for n, v, default in (("category", category, 0), ("gprop", gprop, ""), ("anchor", anchor, "auto"),
                                         ("draws", draws, 1), ("benchmark", benchmark, False)) if v != default]
@@ -484,20 +525,19 @@ def _official(labels, start, end, *, geo, category, gprop, resolution, anchor, d
                         "draws or benchmarks, and documents no category or property filter)")
     if resolution != "auto" and resolution not in TIME_RESOLUTIONS:
         raise DataError(f"resolution: expected 'auto' or one of {tuple(TIME_RESOLUTIONS)}, got {resolution!r}")
-    own = store is not None and not isinstance(store, Store)
-    store = Store(store) if own else store
+    opened = store if store is None or isinstance(store, Store) else Store(store)
     try:
-        frame = collect_official(labels, start, end, geo=geo, resolution=resolution,
-                                 include_partial=include_partial, store=store, session=session,
+        frame = collect_official(labels, start, end, geo=geo, resolution=cast(OfficialResolution, resolution),
+                                 include_partial=include_partial, store=opened, session=session,
                                  credentials=credentials, api_key=api_key, project=project, politeness=politeness,
                                  progress=progress)
-        if store is not None:
-            store.put_observations(frame, run="google_official:" + hashlib.sha256(
+        if opened is not None:
+            opened.put_observations(frame, run="google_official:" + hashlib.sha256(
                 json.dumps([sorted(labels.items()), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", geo, resolution])
                 .encode()).hexdigest()[:16])
     finally:
-        if own:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     return frame
 
 
@@ -506,7 +546,9 @@ def _probes_needed(n: int) -> int:
     return 0 if n <= 5 else 1 + math.ceil((n - 5) / 4)
 
 
-def _plan_batches(collector, queries: list, anchor: str, start, end):
+def _plan_batches(
+    collector: _Collector, queries: list[str], anchor: str, start: pd.Timestamp, end: pd.Timestamp
+) -> tuple[list[tuple[str, ...]], str | list[str], pd.Series | None]:
     """Batches of at most five, the anchors that link them, and the probed popularity (or None)."""
     if len(queries) <= 5:
         return [tuple(queries)], [], None
@@ -519,7 +561,9 @@ def _plan_batches(collector, queries: list, anchor: str, start, end):
     return batches, anchors, pd.Series(levels, dtype=float).rename("popularity")
 
 
-def _probe(collector, queries: list, start, end) -> tuple[dict, dict]:
+def _probe(
+    collector: _Collector, queries: list[str], start: pd.Timestamp, end: pd.Timestamp
+) -> tuple[dict[str, float], dict[str, float]]:
     """Rough mean popularity and peak of every term on one scale: one request of the whole range per four new terms.
 
     Terms are asked in sorted order, so the plan never depends on the order the user listed them in.
@@ -528,12 +572,12 @@ def _probe(collector, queries: list, start, end) -> tuple[dict, dict]:
     reference is asked again beside the rarest term known; one that reads zero even there is placed
     below it (it will sit on the rounding floor whatever the batches, and is warned about).
     """
-    level: dict = {}
-    peak: dict = {}
-    below: list = []
-    unknown: list = []
+    level: dict[str, float] = {}
+    peak: dict[str, float] = {}
+    below: list[str] = []
+    unknown: list[str] = []
 
-    def ask(new: list, reference):
+    def ask(new: list[str], reference: str | None) -> list[str]:
         batch = ([reference] if reference is not None else []) + new
         answer = collector.pull(tuple(batch), start, end, 0)[0]
         means, tops = answer.mean(), answer.max()
@@ -564,7 +608,7 @@ def _probe(collector, queries: list, start, end) -> tuple[dict, dict]:
         if not level:  # nothing has any searches: all equally on the floor
             level.update({q: 1.0 for q in below})
             break
-        rarest = min(level, key=level.get)
+        rarest = min(level, key=lambda q: level[q])
         take, below = below[:4], below[4:]
         still = ask(take, rarest)
         if len(still) == len(take):
@@ -575,7 +619,7 @@ def _probe(collector, queries: list, start, end) -> tuple[dict, dict]:
     return level, peak
 
 
-def _middle(level: dict):
+def _middle(level: dict[str, float]) -> str | None:
     """The term of median popularity, or None when nothing is known yet."""
     if not level:
         return None
@@ -583,8 +627,14 @@ def _middle(level: dict):
     return ordered[len(ordered) // 2]
 
 
-def _collect(collector, batches, anchors, windows, start, end, benchmark):
-    chained, window_rows, all_flags, spreads = [], [], [], []
+def _collect(
+    collector: _Collector, batches: list[tuple[str, ...]], anchors: str | list[str],
+    windows: list[tuple[pd.Timestamp, pd.Timestamp]], start: pd.Timestamp, end: pd.Timestamp, benchmark: bool,
+) -> tuple[Scaled, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    chained: list[Scaled] = []
+    window_rows: list[pd.DataFrame] = []
+    all_flags: list[pd.DataFrame] = []
+    spreads: list[pd.DataFrame] = []
     for b, batch in enumerate(batches):
         parts = [collector.window(batch, a, z) for a, z in windows]
         labels = [f"{a:%Y-%m-%d}..{z:%Y-%m-%d}" for a, z in windows]
@@ -620,7 +670,9 @@ def _collect(collector, batches, anchors, windows, start, end, benchmark):
     return joined, flags, spread, meta
 
 
-def _levels(frame: pd.DataFrame, meta: dict, labels: dict, unit: float):
+def _levels(
+    frame: pd.DataFrame, meta: dict[str, Any], labels: dict[str, str], unit: float
+) -> pd.DataFrame | None:
     """Each term's mean level with its 95% interval (None with one batch: nothing was chained)."""
     table = meta["batch_factors"]
     if table is None or not frame["value"][frame["metric"] == METRIC].notna().any():
@@ -636,7 +688,8 @@ def _levels(frame: pd.DataFrame, meta: dict, labels: dict, unit: float):
     return scale_levels(values, factors, factor_se, noise_sd, unit=unit)
 
 
-def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool, *, stitched: bool) -> pd.DataFrame:
+def _assemble(scaled: Scaled, flags: pd.DataFrame, spread: pd.DataFrame, labels: dict[str, str],
+              include_partial: bool, *, stitched: bool) -> pd.DataFrame:
     flags = flags.reindex(index=scaled.value.index, columns=scaled.value.columns).fillna("").astype(object)
     # The largest value that is kept is 100; a dropped partial point must not set the scale.
     kept = scaled.value.where(~flags.apply(lambda c: c.str.contains("partial"))) if not include_partial else scaled.value
@@ -663,7 +716,10 @@ def _assemble(scaled: Scaled, flags, spread, labels: dict, include_partial: bool
     return out
 
 
-def _warn_rounding_floor(levels: dict, labels: dict, batch_factors) -> None:
+def _warn_rounding_floor(
+    levels: dict[str, dict[tuple[str, ...], list[float]]], labels: dict[str, str],
+    batch_factors: pd.DataFrame | None,
+) -> None:
     """Warn about terms that sit near the floor even in the batch that reads them best, and about anchors there."""
     by_query = {q: label for label, q in labels.items()}
     medians = {}
@@ -696,7 +752,7 @@ def _warn_rounding_floor(levels: dict, labels: dict, batch_factors) -> None:
         )
 
 
-def _warn_no_data(frame: pd.DataFrame, labels: dict) -> None:
+def _warn_no_data(frame: pd.DataFrame, labels: dict[str, str]) -> None:
     """Google answers an empty timeline (or hasData: false throughout) for terms nobody searched."""
     values = frame[frame["metric"] == METRIC]
     seen = set(values.loc[values["value"].notna(), "term"])
@@ -710,7 +766,7 @@ def _warn_no_data(frame: pd.DataFrame, labels: dict) -> None:
         )
 
 
-def _progress_bar(total: int):
+def _progress_bar(total: int) -> tqdm[Any] | None:
     try:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
@@ -721,8 +777,11 @@ def _progress_bar(total: int):
 # ---------------------------------------------------------------- related queries
 
 
-def collect_related_queries(terms=None, start=None, end=None, *, geo="US", category=0, gprop="", store=None,
-                            session=None, politeness=None) -> pd.DataFrame:
+def collect_related_queries(
+    terms: ThemesArg = None, start: DateLike | None = None, end: DateLike | None = None, *, geo: str = "US",
+    category: int = 0, gprop: str = "", store: Store | StrPath | None = None, session: Any = None,
+    politeness: Politeness | None = None,
+) -> pd.DataFrame:
     """Top and rising queries related to each term: what people actually search.
 
     Returns
@@ -737,35 +796,46 @@ def collect_related_queries(terms=None, start=None, end=None, *, geo="US", categ
     ------
     DataError, CollectorError
         As :func:`collect_google_trends`.
+
+    Examples
+    --------
+    >>> from attention.collectors import Politeness
+    >>> from attention.testing import FakeGoogleTrends, latent_attention
+    >>> fake = FakeGoogleTrends(latent_attention(["small caps", "AI stocks"], seed=3))
+    >>> related = collect_related_queries(["small caps"], start="2024-01-01", end="2024-12-31", session=fake,
+    ...                                   politeness=Politeness(pace=0))
+    >>> related[["kind", "query", "value", "formatted_value"]]
+         kind                      query  value formatted_value
+    0     top       small caps AI stocks  100.0             100
+    1  rising  small caps AI stocks news  250.0           +250%
     """
     labels = _terms(terms)
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    end = utc_day(end, "end") if end is not None else today
-    start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
+    last = utc_day(end, "end") if end is not None else today
+    first = utc_day(start, "start") if start is not None else last - pd.Timedelta(days=365)
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     from ..store import Store
 
-    own_store = store is not None and not isinstance(store, Store)
-    store = Store(store) if own_store else store
+    opened = store if store is None or isinstance(store, Store) else Store(store)
     connection = TrendsConnection(session, politeness)
-    timeframe = f"{start:%Y-%m-%d} {end:%Y-%m-%d}"
-    rows = []
+    timeframe = f"{first:%Y-%m-%d} {last:%Y-%m-%d}"
+    rows: list[dict[str, Any]] = []
     try:
         for label, query in labels.items():
             request = {"endpoint": "related", "term": query, "time": timeframe, "geo": geo, "category": category,
                        "gprop": gprop}
-            found, _ = answer(store, _key(**request), source=SOURCE, name="Google Trends", request=request,
-                              fetch=lambda q=query: connection.related(q, timeframe, geo, category, gprop),
-                              validate=lambda body, label=label: _related_rows(label, body))
+            found, _ = answer(opened, _key(**request), source=SOURCE, name="Google Trends", request=request,
+                              fetch=functools.partial(connection.related, query, timeframe, geo, category, gprop),
+                              validate=functools.partial(_related_rows, label))
             rows += found
     finally:
-        if own_store:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     return pd.DataFrame(rows, columns=["term", "kind", "rank", "query", "value", "formatted_value"])
 
 
-def _related_rows(label: str, body) -> list:
+def _related_rows(label: str, body: str | dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of one related-queries answer; UpstreamFormatError naming the widget for any other shape."""
     data = _decode(body, "relatedsearches") if isinstance(body, str) else body
     try:

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._typing import StrPath
 from ..errors import DataError
 from ..schema import validate_observations
 
@@ -79,7 +80,7 @@ _SPACES = "\u00a0\u202f\ufeff \t"
 # ---------------------------------------------------------------- shared pieces
 
 
-def _read_lines(path) -> tuple[Path, list[str]]:
+def _read_lines(path: StrPath) -> tuple[Path, list[str]]:
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -98,7 +99,7 @@ def _read_lines(path) -> tuple[Path, list[str]]:
 
 def _delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=counts.get) if max(counts.values()) else ","
+    return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -133,7 +134,7 @@ def _cells(column: pd.Series, name: str, path: Path) -> tuple[np.ndarray, np.nda
     return values, (values == 0)
 
 
-def _dates(cells: pd.Series, tz, path: Path) -> tuple[pd.DatetimeIndex, str]:
+def _dates(cells: pd.Series, tz: str | None, path: Path) -> tuple[pd.DatetimeIndex, str]:
     """Period starts in UTC and the resolution read from the dates themselves."""
     text = cells.astype(str).str.strip(_SPACES)
     formats = {"M": r"\d{4}-\d{2}", "D": r"\d{4}-\d{2}-\d{2}",
@@ -158,7 +159,7 @@ def _dates(cells: pd.Series, tz, path: Path) -> tuple[pd.DatetimeIndex, str]:
         raise DataError(f"path: impossible dates in {path.name} ({exc})") from None
 
 
-def _times(text: pd.Series, tz, path: Path) -> tuple[pd.DatetimeIndex, str]:
+def _times(text: pd.Series, tz: str | None, path: Path) -> tuple[pd.DatetimeIndex, str]:
     """Hourly or minute stamps in UTC; stamps without an offset need the time zone they were written in."""
     stamps = text.str.replace(r"T(\d{2})$", r"T\1:00", regex=True)
     offset = stamps.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$")
@@ -185,7 +186,7 @@ def _not_an_export(path: Path, found: str, expected: str) -> DataError:
 # ---------------------------------------------------------------- interest over time
 
 
-def read_google_trends_csv(path, *, tz=None) -> pd.DataFrame:
+def read_google_trends_csv(path: StrPath, *, tz: str | None = None) -> pd.DataFrame:
     """Read an interest-over-time CSV downloaded from the Google Trends website.
 
     Any interface language, any resolution: monthly, weekly and daily files
@@ -304,7 +305,7 @@ def _region_table(rows: list[str]) -> bool:
 # ---------------------------------------------------------------- interest by region
 
 
-def read_google_trends_geo_csv(path) -> pd.DataFrame:
+def read_google_trends_geo_csv(path: StrPath) -> pd.DataFrame:
     """Read an interest-by-region CSV (``geoMap.csv``) from the Google Trends website.
 
     Parameters
@@ -370,7 +371,7 @@ def read_google_trends_geo_csv(path) -> pd.DataFrame:
 # ---------------------------------------------------------------- related queries and topics
 
 
-def read_google_trends_related_csv(path) -> pd.DataFrame:
+def read_google_trends_related_csv(path: StrPath) -> pd.DataFrame:
     """Read a related-queries or related-topics CSV from the Google Trends website.
 
     Parameters

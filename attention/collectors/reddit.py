@@ -32,15 +32,21 @@ Two backends:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
+import sys
 import time
 import warnings
+from collections.abc import Callable, Iterable, Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from .._typing import DateLike, RedditBackend, RedditKind, StrPath, ThemesArg
 from .._validate import utc_day
 from ..errors import CollectorError, DataError, QueryTimeout, TruncatedListingWarning, UpstreamFormatError
 from ..schema import validate_observations
@@ -48,6 +54,18 @@ from ..themes import DEFAULT_THEMES, Theme, get_theme
 from ._http import Politeness, answer
 from ._reddit_http import ENDPOINTS, ArcticShiftHttp, RedditApi, check_buckets, check_page, make_reddit
 from .reddit_items import ItemLedger, aggregate_items, clean_text, items_frame
+
+if TYPE_CHECKING:
+    import praw
+    from tqdm import tqdm
+
+    from ..sentiment import SentimentScorer
+    from ..store import Store
+
+#: One item as the items frame takes it (see :data:`~attention.collectors.reddit_items.ITEM_COLUMNS`).
+_Record = dict[str, Any]
+#: An item kept, or ``None`` and the reason it is dropped.
+_Kept = tuple[_Record | None, str | None]
 
 __all__ = [
     "BACKENDS",
@@ -64,7 +82,7 @@ SOURCE = "reddit"
 BACKENDS = ("arctic_shift", "praw")
 #: The backend of :func:`collect_reddit` that reads dump files (:func:`read_reddit_archives`).
 ARCHIVE = "archive"
-KINDS = ("post", "comment")
+KINDS: tuple[RedditKind, ...] = ("post", "comment")
 #: Where market chatter about the themes happens.
 DEFAULT_SUBREDDITS = ("wallstreetbets", "stocks", "investing", "StockMarket", "smallstreetbets")
 #: Default range when ``start`` is not given: the week before ``end``.
@@ -88,7 +106,7 @@ _SUBREDDIT = re.compile(r"^[A-Za-z0-9_]{2,21}$")
 # ---------------------------------------------------------------- arguments
 
 
-def _themes(terms) -> list[Theme]:
+def _themes(terms: ThemesArg) -> list[Theme]:
     if terms is None:
         terms = DEFAULT_THEMES
     if isinstance(terms, (str, Theme)):
@@ -108,7 +126,7 @@ def _themes(terms) -> list[Theme]:
     return themes
 
 
-def _subreddits(subreddits) -> tuple[str, ...]:
+def _subreddits(subreddits: str | Iterable[str]) -> tuple[str, ...]:
     if isinstance(subreddits, str):
         subreddits = [subreddits]
     try:
@@ -120,7 +138,8 @@ def _subreddits(subreddits) -> tuple[str, ...]:
     bad = [n for n in names if not _SUBREDDIT.match(n)]
     if bad:
         raise DataError(f"subreddits: {bad} are not subreddit names (2-21 letters, digits or _)")
-    seen, out = set(), []
+    seen: set[str] = set()
+    out: list[str] = []
     for n in names:  # subreddit names are case-insensitive on Reddit
         if n.casefold() not in seen:
             seen.add(n.casefold())
@@ -128,7 +147,7 @@ def _subreddits(subreddits) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _kinds(kinds) -> tuple[str, ...]:
+def _kinds(kinds: RedditKind | Iterable[RedditKind]) -> tuple[RedditKind, ...]:
     if isinstance(kinds, str):
         kinds = [kinds]
     try:
@@ -145,7 +164,10 @@ def _kinds(kinds) -> tuple[str, ...]:
 class _Selection:
     """Checked arguments: what to read, from where, over which days."""
 
-    def __init__(self, terms, subreddits, start, end, backend, kinds, politeness):
+    def __init__(
+        self, terms: ThemesArg, subreddits: str | Iterable[str], start: DateLike | None, end: DateLike | None,
+        backend: str, kinds: RedditKind | Iterable[RedditKind], politeness: Politeness | None,
+    ) -> None:
         if backend not in BACKENDS:
             raise DataError(f"backend: expected one of {BACKENDS}, got {backend!r}")
         if politeness is not None and not isinstance(politeness, Politeness):
@@ -165,7 +187,7 @@ class _Selection:
         self.start_ts = int(self.start.tz_localize("UTC").timestamp())
         self.end_ts = int((self.end + pd.Timedelta(days=1)).tz_localize("UTC").timestamp())
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {
             "backend": self.backend,
             "subreddits": list(self.subreddits),
@@ -176,11 +198,11 @@ class _Selection:
         }
 
 
-def _key(**request) -> str:
+def _key(**request: Any) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _open_store(store):
+def _open_store(store: Store | StrPath | None) -> tuple[Store | None, bool]:
     from ..store import Store
 
     if store is None or isinstance(store, Store):
@@ -192,20 +214,20 @@ def _open_store(store):
 
 
 def fetch_reddit_items(
-    terms=None,
-    subreddits=DEFAULT_SUBREDDITS,
-    start=None,
-    end=None,
+    terms: ThemesArg = None,
+    subreddits: str | Iterable[str] = DEFAULT_SUBREDDITS,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
-    backend: str = "arctic_shift",
-    store=None,
-    session=None,
+    backend: RedditBackend = "arctic_shift",
+    store: Store | StrPath | None = None,
+    session: Any = None,
     politeness: Politeness | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
     user_agent: str | None = None,
-    reddit=None,
-    kinds=KINDS,
+    reddit: praw.Reddit | None = None,
+    kinds: RedditKind | Iterable[RedditKind] = KINDS,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Posts and comments of the chosen subreddits and days, as an items frame.
@@ -276,6 +298,24 @@ def fetch_reddit_items(
     -----
     TruncatedListingWarning
         praw: a listing ended before reaching ``start``.
+
+    Examples
+    --------
+    Offline, against a fake that answers like Arctic Shift:
+
+    >>> from attention.testing import FakeArcticShift
+    >>> fake = FakeArcticShift({"comment": [], "post": [
+    ...     {"id": "a1", "created_utc": 1719800000, "subreddit": "stocks", "author": "u1", "score": 12,
+    ...      "title": "Small caps are finally breaking out", "selftext": ""},
+    ...     {"id": "a2", "created_utc": 1719803600, "subreddit": "stocks", "author": "u2", "score": 3,
+    ...      "title": "Mag 7 is overvalued", "selftext": "rotate into IWM"}]})
+    >>> items = fetch_reddit_items(subreddits="stocks", start="2024-07-01", end="2024-07-01", kinds="post",
+    ...                            session=fake)
+    >>> items[["id", "author", "text"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'id': 't3_a1', 'author': 'u1', 'text': 'Small caps are finally breaking out'},
+     {'id': 't3_a2', 'author': 'u2', 'text': 'Mag 7 is overvalued\\nrotate into IWM'}]
+    >>> items.attrs["reddit"]["accounting"], items.attrs["reddit"]["requests"]
+    ({'read': 2, 'kept': 2, 'dropped': {}}, 1)
     """
     sel = _Selection(terms, subreddits, start, end, backend, kinds, politeness)
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
@@ -284,18 +324,18 @@ def fetch_reddit_items(
         return _fetch(sel, store=store, session=session, politeness=politeness, client_id=client_id,
                       client_secret=client_secret, user_agent=user_agent, reddit=reddit, progress=progress)
     finally:
-        if own_store:
+        if own_store and store is not None:
             store.close()
 
 
 def fetch_reddit_counts(
-    subreddits=DEFAULT_SUBREDDITS,
-    start=None,
-    end=None,
+    subreddits: str | Iterable[str] = DEFAULT_SUBREDDITS,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
-    kinds=KINDS,
-    store=None,
-    session=None,
+    kinds: RedditKind | Iterable[RedditKind] = KINDS,
+    store: Store | StrPath | None = None,
+    session: Any = None,
     politeness: Politeness | None = None,
 ) -> pd.DataFrame:
     """How many posts and comments each subreddit had per UTC day, in one request per subreddit and kind.
@@ -343,7 +383,7 @@ def fetch_reddit_counts(
     store, own_store = _open_store(store)
     http = ArcticShiftHttp(session, politeness)
     cached = 0
-    rows = []
+    rows: list[dict[str, Any]] = []
     days = pd.date_range(sel.start, sel.end, freq="D")
     settled = sel.end_ts <= time.time() - SETTLE_SECONDS
     try:
@@ -356,7 +396,8 @@ def fetch_reddit_counts(
                     request = {"backend": "arctic_shift", "endpoint": "aggregate", "kind": kind, "params": params}
                     http.progress = f"daily counts of r/{subreddit} {kind}s from {_utc(lo)}"
                     buckets, from_store = answer(
-                        store if settled else None, _key(**request), fetch=lambda k=kind, p=params: http.aggregate(k, p),
+                        store if settled else None, _key(**request),
+                        fetch=functools.partial(http.aggregate, kind, params),
                         validate=lambda text: check_buckets(text, http.progress), source=SOURCE, name="Arctic Shift",
                         request=request)
                     cached += from_store
@@ -367,7 +408,7 @@ def fetch_reddit_counts(
                 rows += [{"date": d.tz_localize("UTC"), "subreddit": subreddit, "kind": kind, "items": n}
                          for d, n in counts.items()]
     finally:
-        if own_store:
+        if own_store and store is not None:
             store.close()
     frame = pd.DataFrame(rows, columns=["date", "subreddit", "kind", "items"]).astype({"items": "int64"})
     frame.attrs["reddit"] = {**sel.describe(), "requests": http.sent, "answers_cached": cached,
@@ -375,7 +416,7 @@ def fetch_reddit_counts(
     return frame
 
 
-def _year_chunks(start_ts: int, end_ts: int, days: int = 365):
+def _year_chunks(start_ts: int, end_ts: int, days: int = 365) -> Iterator[tuple[int, int]]:
     """[lo, hi) pieces of at most a year: busy subreddits time out on longer aggregations."""
     step = days * 86400
     for lo in range(start_ts, end_ts, step):
@@ -383,26 +424,26 @@ def _year_chunks(start_ts: int, end_ts: int, days: int = 365):
 
 
 def collect_reddit(
-    terms=None,
-    subreddits=DEFAULT_SUBREDDITS,
-    start=None,
-    end=None,
+    terms: ThemesArg = None,
+    subreddits: str | Iterable[str] = DEFAULT_SUBREDDITS,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
-    backend: str = "arctic_shift",
-    store=None,
-    session=None,
+    backend: RedditBackend | Literal["archive"] = "arctic_shift",
+    store: Store | StrPath | None = None,
+    session: Any = None,
     politeness: Politeness | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
     user_agent: str | None = None,
-    reddit=None,
-    kinds=KINDS,
+    reddit: praw.Reddit | None = None,
+    kinds: RedditKind | Iterable[RedditKind] = KINDS,
     progress: bool = False,
-    scorer=None,
+    scorer: SentimentScorer | None = None,
     totals: bool = False,
-    archives=None,
-    client=None,
-    checkpoint=None,
+    archives: StrPath | Iterable[StrPath] | None = None,
+    client: Any = None,
+    checkpoint: StrPath | None = None,
 ) -> pd.DataFrame:
     """Daily Reddit attention to themes: mentions, authors, score and sentiment.
 
@@ -453,6 +494,19 @@ def collect_reddit(
         day on which paging read fewer items than the aggregation counts.
     DroppedItemsWarning
         When items were dropped for a reason that loses information.
+
+    Examples
+    --------
+    >>> from attention.testing import FakeArcticShift
+    >>> fake = FakeArcticShift({"comment": [], "post": [
+    ...     {"id": "a1", "created_utc": 1719800000, "subreddit": "stocks", "author": "u1", "score": 12,
+    ...      "title": "Small caps are finally breaking out", "selftext": ""},
+    ...     {"id": "a2", "created_utc": 1719803600, "subreddit": "stocks", "author": "u2", "score": 3,
+    ...      "title": "Mag 7 is overvalued", "selftext": "rotate into IWM"}]})
+    >>> obs = collect_reddit(subreddits="stocks", start="2024-07-01", end="2024-07-01", kinds="post",
+    ...                      session=fake)
+    >>> obs[obs["metric"] == "mentions"].set_index("term")["value"].to_dict()
+    {'Magnificent Seven': 1.0, 'small-cap stocks': 2.0}
     """
     if backend == ARCHIVE:
         _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session)
@@ -485,14 +539,17 @@ def collect_reddit(
             store.put_observations(frame, run=run)
             meta["run"] = run
     finally:
-        if own_store:
+        if own_store and store is not None:
             store.close()
     frame.attrs["reddit"] = meta
     return frame
 
 
-def _collect_archives(terms, subreddits, start, end, *, archives, client, checkpoint, store, progress,
-                      scorer) -> pd.DataFrame:
+def _collect_archives(
+    terms: ThemesArg, subreddits: str | Iterable[str], start: DateLike | None, end: DateLike | None, *,
+    archives: StrPath | Iterable[StrPath] | None, client: Any, checkpoint: StrPath | None,
+    store: Store | StrPath | None, progress: bool, scorer: SentimentScorer | None,
+) -> pd.DataFrame:
     from .archives import read_reddit_archives
 
     if archives is None:
@@ -515,12 +572,14 @@ def _collect_archives(terms, subreddits, start, end, *, archives, client, checkp
     return frame
 
 
-def _with_totals(frame: pd.DataFrame, items: pd.DataFrame, counts: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def _with_totals(
+    frame: pd.DataFrame, items: pd.DataFrame, counts: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Add ``mention_share`` per theme and day; compare the items paged with the items counted per day."""
     counted = counts.groupby("date")["items"].sum()
     paged = items["created"].dt.floor("D").value_counts().reindex(counted.index, fill_value=0)
     short = counted[paged < counted]
-    coverage = {"paged": int(paged.sum()), "counted": int(counted.sum()),
+    coverage: dict[str, Any] = {"paged": int(paged.sum()), "counted": int(counted.sum()),
                 "days_short": {f"{d:%Y-%m-%d}": [int(paged[d]), int(n)] for d, n in short.items()}}
     if len(short):
         worst = ", ".join(f"{d}: {p} of {n}" for d, (p, n) in list(coverage["days_short"].items())[:5])
@@ -534,7 +593,9 @@ def _with_totals(frame: pd.DataFrame, items: pd.DataFrame, counts: pd.DataFrame)
     return out, coverage
 
 
-def _check_backend_args(backend, client_id, client_secret, user_agent, reddit, session) -> None:
+def _check_backend_args(
+    backend: str, client_id: object, client_secret: object, user_agent: object, reddit: object, session: object
+) -> None:
     if backend == "praw":
         if reddit is not None:
             if not hasattr(reddit, "subreddit"):
@@ -557,8 +618,9 @@ def _check_backend_args(backend, client_id, client_secret, user_agent, reddit, s
         raise DataError(f"{', '.join(given)}: only used with backend='praw' (backend is {backend!r})")
 
 
-def _fetch(sel: _Selection, *, store, session, politeness, client_id, client_secret, user_agent, reddit,
-           progress) -> pd.DataFrame:
+def _fetch(sel: _Selection, *, store: Store | None, session: Any, politeness: Politeness | None,
+           client_id: str | None, client_secret: str | None, user_agent: str | None, reddit: praw.Reddit | None,
+           progress: bool) -> pd.DataFrame:
     bar = _progress_bar(sel.backend) if progress else None
     meta = sel.describe()
     ledger = ItemLedger()
@@ -591,7 +653,7 @@ def _fetch(sel: _Selection, *, store, session, politeness, client_id, client_sec
     return items
 
 
-def _progress_bar(backend: str):
+def _progress_bar(backend: str) -> tqdm[Any] | None:
     try:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency
@@ -606,13 +668,13 @@ def _progress_bar(backend: str):
 class _ArcticRun:
     """One Arctic Shift run: which pages came from the store, which from the network."""
 
-    def __init__(self, http: ArcticShiftHttp, store, bar):
+    def __init__(self, http: ArcticShiftHttp, store: Store | None, bar: tqdm[Any] | None) -> None:
         self.http, self.store, self.bar = http, store, bar
         self.now = time.time()
         self.fetched = self.cached = self.unsettled = self.smaller_pages = 0
-        self.crowded: list[dict] = []  # seconds holding more items than a page
+        self.crowded: list[dict[str, Any]] = []  # seconds holding more items than a page
 
-    def page(self, kind: str, base: dict, second: int) -> tuple[list, int]:
+    def page(self, kind: str, base: dict[str, Any], second: int) -> tuple[list[Any], int]:
         """Items of the page starting at ``second``, and the ``limit`` it was asked with.
 
         The docs do not say whether ``after`` is inclusive or exclusive, so
@@ -657,7 +719,7 @@ class _ArcticRun:
             f"limit={PAGE_LIMITS[-1]}; try again later or a narrower range"
         ) from last
 
-    def _keep(self, request: dict, text: str, limit: int) -> list:
+    def _keep(self, request: dict[str, Any], text: str, limit: int) -> list[Any]:
         """The items of a fetched page; a settled page is stored as good, a page that is not one as bad."""
         if self.store is None:
             return check_page(text, self.http.progress)
@@ -675,7 +737,7 @@ class _ArcticRun:
             self.unsettled += 1
         return data
 
-    def _settled(self, data: list, limit: int, before: int) -> bool:
+    def _settled(self, data: list[Any], limit: int, before: int) -> bool:
         """Whether a page can no longer change, so that caching it as final is safe.
 
         A full page is fixed by its cursor once its newest item has settled;
@@ -687,24 +749,25 @@ class _ArcticRun:
             return max(_created(r) or 0 for r in data) <= horizon
         return before <= horizon
 
-    def _tick(self):
+    def _tick(self) -> None:
         if self.bar is not None:
             self.bar.update(1)
 
 
-def _page_request(kind: str, base: dict, after: int, limit: int) -> dict:
+def _page_request(kind: str, base: dict[str, Any], after: int, limit: int) -> dict[str, Any]:
     """What identifies a page in the store: the endpoint and exactly the parameters sent."""
     params = {**base, "after": after, "limit": limit}
     return {"backend": "arctic_shift", "endpoint": ENDPOINTS[kind], "params": params}
 
 
-def _utc(ts) -> str:
+def _utc(ts: float) -> str:
     return f"{pd.Timestamp(int(ts), unit='s'):%Y-%m-%d %H:%M:%S} UTC"
 
 
-def _created(raw: dict):
+def _created(raw: dict[str, Any]) -> int | None:
+    value: Any = raw.get("created_utc")
     try:
-        return int(float(raw.get("created_utc")))
+        return int(float(value))
     except (TypeError, ValueError):
         return None
 
@@ -713,7 +776,7 @@ def _created(raw: dict):
 _KIND_FIELD = {"post": "title", "comment": "body"}
 
 
-def _record(data: dict, kind: str, subreddit: str, rid, created):
+def _record(data: object, kind: str, subreddit: str, rid: object, created: int | None) -> _Kept:
     """An items-frame record, or the reason the item is dropped."""
     if not isinstance(data, dict):
         return None, "not an item"
@@ -738,13 +801,15 @@ def _record(data: dict, kind: str, subreddit: str, rid, created):
     }, None
 
 
-def _arctic_record(raw: dict, kind: str, subreddit: str):
+def _arctic_record(raw: object, kind: str, subreddit: str) -> _Kept:
     if not isinstance(raw, dict):
         return None, "not an item"
     return _record(raw, kind, subreddit, raw.get("id"), _created(raw))
 
 
-def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, end_ts: int, ledger: ItemLedger):
+def _arctic_listing(
+    run: _ArcticRun, kind: str, subreddit: str, start_ts: int, end_ts: int, ledger: ItemLedger
+) -> Iterator[_Record]:
     """Every item of one subreddit and kind created in [start_ts, end_ts), page by page, oldest first.
 
     Each page starts at the second of the newest item of the page before:
@@ -759,7 +824,7 @@ def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, e
     second = start_ts
     while True:
         data, limit = run.page(kind, base, second)
-        created = []
+        created: list[int] = []
         for raw in data:
             record, reason = _arctic_record(raw, kind, subreddit)
             if record is not None:
@@ -786,7 +851,9 @@ def _arctic_listing(run: _ArcticRun, kind: str, subreddit: str, start_ts: int, e
         second += 1
 
 
-def _in_range(record, reason, start_ts: int, end_ts: int, ledger: ItemLedger):
+def _in_range(
+    record: _Record | None, reason: str | None, start_ts: int, end_ts: int, ledger: ItemLedger
+) -> Iterator[_Record]:
     """Yield a record created in [start_ts, end_ts); count anything else as read and dropped."""
     if record is not None and start_ts <= record["created"] < end_ts:
         yield record
@@ -795,9 +862,10 @@ def _in_range(record, reason, start_ts: int, end_ts: int, ledger: ItemLedger):
     ledger.drop(reason or "outside the range")
 
 
-def _arctic_shift(sel: _Selection, store, http: ArcticShiftHttp, meta: dict, bar, ledger) -> list[dict]:
+def _arctic_shift(sel: _Selection, store: Store | None, http: ArcticShiftHttp, meta: dict[str, Any],
+                  bar: tqdm[Any] | None, ledger: ItemLedger) -> list[_Record]:
     run = _ArcticRun(http, store, bar)
-    records = []
+    records: list[_Record] = []
     try:
         for subreddit in sel.subreddits:
             for kind in sel.kinds:
@@ -828,19 +896,21 @@ def _expand(pattern: str, cap: int = 64) -> list[str] | None:
     Handles literals, character sets of literals, alternation, groups and
     bounded repeats (``?``, ``{0,2}``), which is what theme patterns use.
     """
-    try:
-        import re._parser as sre  # Python >= 3.11; it re-exports the opcode constants
-    except ImportError:  # pragma: no cover - Python 3.10
+    if sys.version_info >= (3, 11):
+        import re._parser as sre  # it re-exports the opcode constants
+    else:  # pragma: no cover - Python 3.10
         import sre_parse as sre
     try:
-        parsed = sre.parse(pattern)
+        parsed: Any = sre.parse(pattern)
     except Exception:  # noqa: BLE001 - anything unparseable is "not simple"
         return None
     return _expand_seq(list(parsed), sre, cap)
 
 
-def _expand_seq(items, c, cap):
+def _expand_seq(items: list[Any], c: ModuleType, cap: int) -> list[str] | None:
+    """The strings a parsed pattern ``items`` matches (``c``: the parser's opcodes), or None."""
     outs = [""]
+    options: list[str] | None
     for op, av in items:
         if op is c.LITERAL:
             options = [chr(av)]
@@ -890,8 +960,14 @@ def search_terms(theme: Theme) -> list[str]:
     Symbols such as ``$`` are dropped, as Reddit's search ignores them. A
     pattern that is not a simple alternation of literals falls back to the
     theme's ``google_query``.
+
+    Examples
+    --------
+    >>> from attention import get_theme
+    >>> search_terms(get_theme("AI stocks"))
+    ['ai bubble', 'ai names', 'ai plays', 'ai stocks', 'ai trade']
     """
-    phrases = []
+    phrases: list[str] = []
     for pattern in theme.patterns:
         expanded = _expand(pattern)
         for phrase in expanded if expanded is not None else [theme.google_query]:
@@ -901,7 +977,7 @@ def search_terms(theme: Theme) -> list[str]:
                 phrases.append(phrase)
     unique = list(dict.fromkeys(p.casefold() for p in phrases))
     unique.sort(key=lambda p: (len(p.split()), p))
-    kept = []
+    kept: list[str] = []
     for phrase in unique:
         words = phrase.split()
         if not any(words[: len(k.split())] == k.split() for k in kept):
@@ -910,8 +986,16 @@ def search_terms(theme: Theme) -> list[str]:
 
 
 def search_queries(theme: Theme) -> list[str]:
-    """Reddit search queries for a theme: its phrases, quoted and OR-ed, at most 512 characters each."""
-    queries, current = [], ""
+    """Reddit search queries for a theme: its phrases, quoted and OR-ed, at most 512 characters each.
+
+    Examples
+    --------
+    >>> from attention import get_theme
+    >>> search_queries(get_theme("AI stocks"))
+    ['"ai bubble" OR "ai names" OR "ai plays" OR "ai stocks" OR "ai trade"']
+    """
+    queries: list[str] = []
+    current = ""
     for phrase in search_terms(theme):
         part = f'"{phrase}"' if " " in phrase or "-" in phrase else phrase
         candidate = f"{current} OR {part}" if current else part
@@ -934,7 +1018,7 @@ def _time_filter(start_ts: int, now: float) -> str:
     return "all"
 
 
-def _praw_record(item, kind: str, subreddit: str):
+def _praw_record(item: object, kind: str, subreddit: str) -> _Kept:
     data = vars(item)  # never getattr: a missing attribute makes praw fetch the item again
     rid = data.get("name") or (("t3_" if kind == "post" else "t1_") + str(data.get("id", "")))
     record, reason = _record(data, kind, subreddit, rid, _created(data))
@@ -943,9 +1027,13 @@ def _praw_record(item, kind: str, subreddit: str):
     return record, reason
 
 
-def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Selection, meta: dict, bar, ledger):
+def _praw_walk(
+    api: RedditApi, make_listing: Callable[[], Iterable[Any]], what: dict[str, str], kind: str, sel: _Selection,
+    meta: dict[str, Any], bar: tqdm[Any] | None, ledger: ItemLedger,
+) -> Iterator[_Record]:
     """Items of one listing (newest first) created in the range; notes a listing that stopped short."""
-    seen, reached, oldest = 0, False, None
+    seen, reached = 0, False
+    oldest: int | None = None
     label = f"r/{what['subreddit']} {what['listing']}"
     for item in api.iterate(make_listing(), label):
         seen += 1
@@ -959,10 +1047,13 @@ def _praw_walk(api: RedditApi, make_listing, what: dict, kind: str, sel: _Select
             reached = True  # listings are sorted newest first: the rest is older still
             break
     if not reached and seen >= LISTING_PAGE:
-        meta.setdefault("truncated", []).append({**what, "seen": seen, "oldest": _utc(oldest)})
+        meta.setdefault("truncated", []).append(
+            {**what, "seen": seen, "oldest": _utc(oldest) if oldest is not None else "no dated item"})
 
 
-def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_agent, reddit, meta, bar, ledger):
+def _praw(sel: _Selection, session: Any, politeness: Politeness | None, client_id: str | None,
+          client_secret: str | None, user_agent: str | None, reddit: praw.Reddit | None, meta: dict[str, Any],
+          bar: tqdm[Any] | None, ledger: ItemLedger) -> list[_Record]:
     if reddit is None:
         reddit = make_reddit(client_id=client_id, client_secret=client_secret, user_agent=user_agent,
                              session=session, timeout=politeness.timeout if politeness is not None else None)
@@ -971,7 +1062,7 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
     held = (getattr(config, "client_id", None), getattr(config, "client_secret", None))
     api = RedditApi(politeness, secrets=(client_id, client_secret, *held))
     time_filter = _time_filter(sel.start_ts, time.time())
-    records = []
+    records: list[_Record] = []
     try:
         for name in sel.subreddits:
             subreddit = reddit.subreddit(name)
@@ -983,8 +1074,8 @@ def _praw(sel: _Selection, session, politeness, client_id, client_secret, user_a
                         listing = {"subreddit": name, "listing": f"search {query!r}"}
                         records += _praw_walk(
                             api,
-                            lambda q=query: subreddit.search(q, sort="new", syntax="lucene",
-                                                             time_filter=time_filter, limit=None),
+                            functools.partial(subreddit.search, query, sort="new", syntax="lucene",
+                                              time_filter=time_filter, limit=None),
                             listing, "post", sel, meta, bar, ledger,
                         )
             if "comment" in sel.kinds:

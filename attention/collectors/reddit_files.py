@@ -19,11 +19,14 @@ zone the stamps were written in is inferred and reported.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._typing import RedditKind
 from ..errors import DataError
 from .reddit_items import ItemLedger, clean_text, items_frame
 
@@ -39,7 +42,7 @@ _SUBREDDIT = ("subreddit", "subreddit_name")
 _KINDS = {"post": "post", "submission": "post", "t3": "post", "comment": "comment", "t1": "comment"}
 
 
-def _read(source) -> tuple[pd.DataFrame, str]:
+def _read(source: object) -> tuple[pd.DataFrame, str]:
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame"
     if not isinstance(source, (str, Path)):
@@ -74,12 +77,12 @@ def _read(source) -> tuple[pd.DataFrame, str]:
     return frame, path.name
 
 
-def _column(frame: pd.DataFrame, names) -> str | None:
+def _column(frame: pd.DataFrame, names: Iterable[str]) -> str | None:
     lower = {str(c).lower(): c for c in frame.columns}
     return next((lower[n] for n in names if n in lower), None)
 
 
-def _kinds(frame: pd.DataFrame, ids: pd.Series, kind) -> pd.Series:
+def _kinds(frame: pd.DataFrame, ids: pd.Series, kind: str | None) -> pd.Series:
     if kind is not None:
         if kind not in ("post", "comment"):
             raise DataError(f"kind: expected 'post' or 'comment', got {kind!r}")
@@ -99,9 +102,10 @@ def _kinds(frame: pd.DataFrame, ids: pd.Series, kind) -> pd.Series:
     return kinds
 
 
-def _times(frame: pd.DataFrame, tz, name: str) -> tuple[pd.Series, dict]:
+def _times(frame: pd.DataFrame, tz: str | None, name: str) -> tuple[pd.Series, dict[str, Any]]:
     """UTC creation times, and what was used to get them."""
-    epoch = stamps = None
+    epoch: tuple[str, pd.Series] | None = None
+    stamps: tuple[str, pd.Series] | None = None
     for column in (c for c in (_column(frame, (n,)) for n in _EPOCH) if c is not None):
         values = frame[column]
         numbers = pd.to_numeric(values, errors="coerce")
@@ -113,7 +117,7 @@ def _times(frame: pd.DataFrame, tz, name: str) -> tuple[pd.Series, dict]:
             stamps = (column, values)
     if epoch is None and stamps is None:
         raise DataError(f"source: {name} has no creation time column (expected one of {', '.join(_EPOCH)})")
-    info: dict = {}
+    info: dict[str, Any] = {}
     if stamps is not None:
         column, values = stamps
         text = values.astype("string").str.strip()
@@ -143,6 +147,7 @@ def _times(frame: pd.DataFrame, tz, name: str) -> tuple[pd.Series, dict]:
             parsed = parsed.dt.tz_convert("UTC")
         if parsed is not None:
             return parsed, info
+    assert epoch is not None  # every other way returned or raised above
     column, times = epoch
     return times, info or {"time_column": column, "tz": "UTC (epoch seconds)"}
 
@@ -154,7 +159,10 @@ def _parse(text: pd.Series, column: str, *, utc: bool = False) -> pd.Series:
         raise DataError(f"source: {column!r} holds values that are not dates ({exc})") from None
 
 
-def read_reddit_items(source, *, tz=None, kind=None, subreddit=None) -> pd.DataFrame:
+def read_reddit_items(
+    source: str | Path | pd.DataFrame, *, tz: str | None = None, kind: RedditKind | None = None,
+    subreddit: str | None = None,
+) -> pd.DataFrame:
     """Posts or comments from a file (CSV, JSON lines, parquet) or DataFrame, as an items frame.
 
     Parameters
@@ -217,7 +225,7 @@ def read_reddit_items(source, *, tz=None, kind=None, subreddit=None) -> pd.DataF
     title, selftext = _column(frame, ("title",)), _column(frame, ("selftext", "selftext_html"))
     body, text = _column(frame, ("body", "content")), _column(frame, ("text",))
 
-    def text_of(i) -> str:
+    def text_of(i: int) -> str:
         if text is not None:
             return clean_text(frame.at[i, text])
         if kinds.iat[i] == "post":

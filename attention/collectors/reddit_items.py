@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,9 @@ import pandas as pd
 from ..errors import DataError, DroppedItemsWarning
 from ..schema import validate_observations
 from ..themes import DEFAULT_THEMES, Theme, get_theme
+
+if TYPE_CHECKING:
+    from ..sentiment import SentimentScorer
 
 __all__ = ["ITEM_COLUMNS", "METRICS", "ItemLedger", "aggregate_items", "clean_text", "items_frame"]
 
@@ -58,16 +63,24 @@ _GONE = {"[removed]", "[deleted]", "[removed by reddit]", ""}
 POSITIVE, NEGATIVE = 0.05, -0.05
 
 
-def clean_text(*parts) -> str:
-    """Join title/body parts, dropping the placeholders Reddit leaves for removed content."""
+def clean_text(*parts: object) -> str:
+    """Join title/body parts, dropping the placeholders Reddit leaves for removed content.
+
+    Examples
+    --------
+    >>> clean_text("IWM calls?", "[removed]")
+    'IWM calls?'
+    >>> clean_text("Small caps", "  finally moving ", None)
+    'Small caps\\nfinally moving'
+    """
     return "\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip() not in _GONE)
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _author(name):
+def _author(name: object) -> str | None:
     # Deleted accounts are missing, never a name: on pandas 3 a missing value arrives as NaN, not None.
     return None if _missing(name) or name in ("[deleted]", "[removed]", "") else str(name)
 
@@ -93,15 +106,15 @@ class ItemLedger:
     #: Reasons that lose no information.
     HARMLESS = frozenset({"duplicate", "outside the range"})
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.read = 0
-        self.dropped: Counter = Counter()
+        self.dropped: Counter[str] = Counter()
 
     def drop(self, reason: str, count: int = 1) -> None:
         if count:
             self.dropped[reason] += count
 
-    def summary(self, kept: int) -> dict:
+    def summary(self, kept: int) -> dict[str, Any]:
         return {"read": self.read, "kept": kept, "dropped": dict(sorted(self.dropped.items()))}
 
     def warn(self, where: str, *, stacklevel: int = 3) -> None:
@@ -113,7 +126,7 @@ class ItemLedger:
                           DroppedItemsWarning, stacklevel=stacklevel)
 
 
-def items_frame(records, *, ledger: ItemLedger | None = None) -> pd.DataFrame:
+def items_frame(records: Iterable[Mapping[str, Any]], *, ledger: ItemLedger | None = None) -> pd.DataFrame:
     """Build and check an items frame from dicts with the item columns.
 
     ``created`` may be epoch seconds or anything ``pd.to_datetime`` reads;
@@ -123,10 +136,30 @@ def items_frame(records, *, ledger: ItemLedger | None = None) -> pd.DataFrame:
     already dropped must already be in it: ``ledger.read`` is then the
     number of records plus those).
 
+    Parameters
+    ----------
+    records : iterable of dict
+        One dict per item with the keys of :data:`ITEM_COLUMNS` (absent keys are missing values).
+    ledger : ItemLedger, optional
+        Counts every record read, and every one dropped with its reason.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`ITEM_COLUMNS`; ``created`` in UTC, ``score`` float, deleted authors missing.
+
     Raises
     ------
     DataError
         If a column is missing or ``created`` holds values that are not dates.
+
+    Examples
+    --------
+    >>> frame = items_frame([{"id": "t1_x", "kind": "comment", "created": "2024-07-01T02:13:20Z",
+    ...                       "subreddit": "r/stocks", "author": "[deleted]", "score": "7", "text": "IWM!"}])
+    >>> frame[["created", "subreddit", "author", "score"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'created': Timestamp('2024-07-01 02:13:20+0000', tz='UTC'), 'subreddit': 'stocks', 'author': None,
+      'score': 7.0}]
     """
     records = list(records)
     ledger = ledger if ledger is not None else ItemLedger()
@@ -163,7 +196,9 @@ def items_frame(records, *, ledger: ItemLedger | None = None) -> pd.DataFrame:
     return kept
 
 
-def aggregate_items(items: pd.DataFrame, themes=None, *, scorer=None) -> pd.DataFrame:
+def aggregate_items(
+    items: pd.DataFrame, themes: Iterable[Theme | str] | None = None, *, scorer: SentimentScorer | None = None
+) -> pd.DataFrame:
     """Daily metrics per theme from an items frame, as tidy observations.
 
     Parameters
@@ -184,14 +219,32 @@ def aggregate_items(items: pd.DataFrame, themes=None, *, scorer=None) -> pd.Data
         Frank 2004), ``positive_share`` and ``negative_share`` (compound
         above 0.05 / below -0.05). Days without a mention are absent, not 0:
         whether a backend saw the day at all is for the caller to say.
+
+    Raises
+    ------
+    DataError
+        If ``items`` is not an items frame or a theme name is unknown.
+
+    Examples
+    --------
+    >>> items = items_frame([
+    ...     {"id": "a", "kind": "post", "created": 1719800000, "author": "u1", "score": 5,
+    ...      "text": "Small caps are finally breaking out"},
+    ...     {"id": "b", "kind": "post", "created": 1719810000, "author": "u2", "score": 1,
+    ...      "text": "IWM is dead money"}])
+    >>> daily = aggregate_items(items, ["small-cap stocks"])
+    >>> daily.set_index("metric")["value"][["mentions", "unique_authors", "score"]].to_dict()
+    {'mentions': 2.0, 'unique_authors': 2.0, 'score': 6.0}
     """
-    themes = [get_theme(t) if not isinstance(t, Theme) else t for t in (themes or DEFAULT_THEMES)]
+    resolved = [get_theme(t) if not isinstance(t, Theme) else t for t in (themes or DEFAULT_THEMES)]
     if not isinstance(items, pd.DataFrame) or any(c not in items for c in ITEM_COLUMNS):
         raise DataError(f"items: expected a DataFrame with columns {list(ITEM_COLUMNS)}")
-    return _daily_metrics(_score_items(items, themes, scorer=scorer), themes)
+    return _daily_metrics(_score_items(items, resolved, scorer=scorer), resolved)
 
 
-def _score_items(items: pd.DataFrame, themes, *, scorer=None) -> pd.DataFrame:
+def _score_items(
+    items: pd.DataFrame, themes: Sequence[Theme], *, scorer: SentimentScorer | None = None
+) -> pd.DataFrame:
     """The numbers :func:`_daily_metrics` needs from an items frame, one row per item mentioning a theme.
 
     Split from :func:`aggregate_items` so that the slow part (matching and
@@ -217,7 +270,7 @@ def _score_items(items: pd.DataFrame, themes, *, scorer=None) -> pd.DataFrame:
     return table[mentioned.to_numpy()].reset_index(drop=True)
 
 
-def _daily_metrics(table: pd.DataFrame, themes) -> pd.DataFrame:
+def _daily_metrics(table: pd.DataFrame, themes: Sequence[Theme]) -> pd.DataFrame:
     """Tidy daily observations from :func:`_score_items` tables (concatenated, duplicates removed)."""
     rows = []
     for i, theme in enumerate(themes):

@@ -30,7 +30,9 @@ intervals do not claim a precision the answers do not have.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,21 +59,30 @@ _Z = 1.959964
 
 @dataclass(frozen=True)
 class Scaled:
-    """Values on one scale with their rounding bounds (same shape, same labels)."""
+    """Values on one scale with their rounding bounds (same shape, same labels).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=3, freq="D")
+    >>> window = Scaled.from_rounded(pd.DataFrame({"iwm": [0.0, 40.0, 100.0]}, index=days))
+    >>> window.low["iwm"].tolist(), window.high["iwm"].tolist()  # what Google's integers stand for
+    ([0.0, 39.5, 99.5], [0.5, 40.5, 100.5])
+    """
 
     value: pd.DataFrame
     low: pd.DataFrame
     high: pd.DataFrame
 
     @classmethod
-    def from_rounded(cls, value: pd.DataFrame) -> "Scaled":
+    def from_rounded(cls, value: pd.DataFrame) -> Scaled:
         """Bounds of Google's integers: v +/- 0.5, never below zero."""
         return cls(value, (value - 0.5).clip(lower=0), value + 0.5)
 
-    def scale(self, factor: float, low: float, high: float) -> "Scaled":
+    def scale(self, factor: float, low: float, high: float) -> Scaled:
         return Scaled(self.value * factor, self.low * low, self.high * high)
 
-    def columns(self, cols) -> "Scaled":
+    def columns(self, cols: Sequence[Hashable]) -> Scaled:
         return Scaled(self.value[cols], self.low[cols], self.high[cols])
 
 
@@ -91,7 +102,9 @@ def _ratio(ref: Scaled, new: Scaled) -> tuple[float, float, float, int]:
     return factor, low, high, n
 
 
-def chain_windows(windows: list[Scaled], *, labels=None) -> tuple[Scaled, pd.DataFrame]:
+def chain_windows(
+    windows: Sequence[Scaled], *, labels: Iterable[Hashable] | None = None
+) -> tuple[Scaled, pd.DataFrame]:
     """Chain overlapping windows of the same terms onto the first window's scale.
 
     Parameters
@@ -112,6 +125,23 @@ def chain_windows(windows: list[Scaled], *, labels=None) -> tuple[Scaled, pd.Dat
     ------
     DataError
         If two consecutive windows share no date on which both are positive.
+
+    Examples
+    --------
+    Two windows of one term, overlapping on two days where the second reads half the first:
+
+    >>> import numpy as np, pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=6, freq="D")
+    >>> first = Scaled.from_rounded(pd.DataFrame({"iwm": [40.0, 60, 100, 80, np.nan, np.nan]}, index=days))
+    >>> second = Scaled.from_rounded(pd.DataFrame({"iwm": [np.nan, np.nan, 50.0, 40, 30, 20]}, index=days))
+    >>> chained, factors = chain_windows([first, second], labels=["Jan 1-4", "Jan 3-6"])
+    >>> chained.value["iwm"].tolist()
+    [40.0, 60.0, 100.0, 80.0, 60.0, 40.0]
+    >>> factors.round(3)  # doctest: +NORMALIZE_WHITESPACE
+             factor  factor_low  factor_high  overlap_points
+    window
+    Jan 1-4     1.0       1.000        1.000               0
+    Jan 3-6     2.0       1.967        2.034               2
     """
     if not windows:
         raise DataError("windows: nothing to chain")
@@ -159,7 +189,7 @@ def _median_positive(values: pd.Series) -> float:
     return float(values.median()) if len(values) else np.nan
 
 
-def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFrame]:
+def rescale_batches(batches: Sequence[Scaled], anchors: str | Sequence[str]) -> tuple[Scaled, pd.DataFrame]:
     """Put batches that share anchor terms onto the first batch's scale.
 
     Parameters
@@ -197,6 +227,27 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
     near the rounding floor in either batch, rounding is no longer noise that
     averages out (a run of 1s stays 1s), so the interval is widened to hold
     the whole rounding interval of the factor as well.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=4, freq="D")
+    >>> popular = Scaled.from_rounded(pd.DataFrame({"stocks": [100.0, 90, 95, 80], "small caps": [20.0, 25, 22, 30]},
+    ...                                            index=days))
+    >>> rare = Scaled.from_rounded(pd.DataFrame({"small caps": [80.0, 100, 88, 96], "iwm": [10.0, 12, 8, 11]},
+    ...                                         index=days))
+    >>> joined, batches = rescale_batches([popular, rare], ["small caps"])
+    >>> joined.value.round(2)  # doctest: +NORMALIZE_WHITESPACE
+                stocks  small caps   iwm
+    2024-01-01   100.0       21.32  2.66
+    2024-01-02    90.0       26.65  3.20
+    2024-01-03    95.0       23.45  2.13
+    2024-01-04    80.0       25.58  2.93
+    >>> batches[["anchor", "factor", "factor_low", "factor_high"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+               anchor  factor  factor_low  factor_high
+    batch
+    0             NaN   1.000       1.000        1.000
+    1      small caps   0.266       0.234        0.303
     """
     n = len(batches)
     if isinstance(anchors, str):
@@ -207,8 +258,9 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
             raise DataError(f"anchors: expected one anchor per batch after the first ({n - 1}), got {len(anchors)}")
         links = [(k, a) for k, a in enumerate(anchors)]
     factor, se = [1.0], [0.0]
-    rows = [{"batch": 0, "parent": np.nan, "anchor": None, "factor": 1.0, "factor_se": 0.0, "factor_low": 1.0,
-             "factor_high": 1.0, "overlap_points": 0, "anchor_median": np.nan, "noise_sd": np.nan}]
+    rows: list[dict[str, Any]] = [
+        {"batch": 0, "parent": np.nan, "anchor": None, "factor": 1.0, "factor_se": 0.0, "factor_low": 1.0,
+         "factor_high": 1.0, "overlap_points": 0, "anchor_median": np.nan, "noise_sd": np.nan}]
     for b, (parent, anchor) in enumerate(links, start=1):
         if anchor not in batches[b].value or anchor not in batches[parent].value:
             raise DataError(f"anchor: batch {b} or its parent batch {parent} does not contain the anchor {anchor!r}")
@@ -232,7 +284,7 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
                      "factor_low": factor[b] * np.exp(-_Z * se[b]), "factor_high": factor[b] * np.exp(_Z * se[b]),
                      "overlap_points": points, "anchor_median": floor, "noise_sd": noise})
     # Each term from the batch where it reads highest: its rounding costs least there.
-    home: dict = {}
+    home: dict[Hashable, tuple[int, float]] = {}
     for b, batch in enumerate(batches):
         for term in batch.value.columns:
             level = _median_positive(batch.value[term])
@@ -248,8 +300,8 @@ def rescale_batches(batches: list[Scaled], anchors) -> tuple[Scaled, pd.DataFram
     return joined, pd.DataFrame(rows).set_index("batch")
 
 
-def group_by_popularity(levels: dict, *, peaks: dict | None = None, size: int = 5,
-                        span: float = 100 / (2 * ROUNDING_FLOOR)) -> tuple[list[tuple], list[str]]:
+def group_by_popularity(levels: dict[str, float], *, peaks: dict[str, float] | None = None, size: int = 5,
+                        span: float = 100 / (2 * ROUNDING_FLOOR)) -> tuple[list[tuple[str, ...]], list[str]]:
     """Batches of similar popularity, chained from the most popular to the rarest.
 
     Terms are sorted by ``levels`` (rough mean popularity on any common
@@ -298,7 +350,7 @@ def group_by_popularity(levels: dict, *, peaks: dict | None = None, size: int = 
     if not known:  # nothing has data: no scale to link, the batches only split the requests
         chunks = [missing[:size]] + [[missing[0], *missing[i : i + size - 1]] for i in range(size, len(missing), size - 1)]
         return [tuple(c) for c in chunks], [missing[0]] * (len(chunks) - 1)
-    batches: list[list] = []
+    batches: list[list[str]] = []
     anchors: list[str] = []
     i = 0
     while known:
@@ -356,6 +408,24 @@ def scale_levels(values: pd.DataFrame, factors: pd.Series, factor_se: pd.Series,
         Index term; ``level`` (mean over the range), ``level_low``,
         ``level_high``, ``se`` (of the log level relative to the reference),
         ``reference`` (True for the most popular term).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=4, freq="D")
+    >>> popular = Scaled.from_rounded(pd.DataFrame({"stocks": [100.0, 90, 95, 80], "small caps": [20.0, 25, 22, 30]},
+    ...                                            index=days))
+    >>> rare = Scaled.from_rounded(pd.DataFrame({"small caps": [80.0, 100, 88, 96], "iwm": [10.0, 12, 8, 11]},
+    ...                                         index=days))
+    >>> joined, batches = rescale_batches([popular, rare], ["small caps"])
+    >>> factors = pd.Series({"stocks": 1.0, "small caps": 1.0, "iwm": batches.loc[1, "factor"]})
+    >>> factor_se = pd.Series({"stocks": 0.0, "small caps": 0.0, "iwm": batches.loc[1, "factor_se"]})
+    >>> scale_levels(joined.value, factors, factor_se, noise_sd=0.05).round(2)  # doctest: +NORMALIZE_WHITESPACE
+                level  level_low  level_high    se  reference
+    term
+    stocks      91.25      86.86       95.86  0.03       True
+    small caps  24.25      22.60       26.02  0.04      False
+    iwm          2.73       2.35        3.17  0.08      False
     """
     level = values.mean()
     own = values / (factors.reindex(values.columns) * unit)
@@ -404,6 +474,22 @@ def benchmark_to_coarse(fine: Scaled, coarse: pd.DataFrame, *, smooth_days: int 
     (Scaled, Series)
         The corrected series and the per-period correction applied (for
         inspection).
+
+    Examples
+    --------
+    Two years of daily values whose chain drifted up 30%, against one weekly pull of the same term:
+
+    >>> import numpy as np, pandas as pd
+    >>> days = pd.date_range("2023-01-01", periods=728, freq="D")  # 104 Google weeks from a Sunday
+    >>> true = pd.Series(50 + 20 * np.sin(np.arange(728) / 58), index=days)
+    >>> fine = Scaled.from_rounded((true * np.linspace(1.0, 1.3, 728)).round().to_frame("iwm"))
+    >>> weekly = true.groupby(np.arange(728) // 7).sum().set_axis(days[::7])
+    >>> coarse = (100 * weekly / weekly.max()).round().to_frame("iwm")
+    >>> fixed, drift = benchmark_to_coarse(fine, coarse)
+    >>> def last_over_first_month(s):
+    ...     return round(float(s.iloc[-30:].mean() / s.iloc[:30].mean()), 2)
+    >>> last_over_first_month(true), last_over_first_month(fine.value["iwm"]), last_over_first_month(fixed.value["iwm"])
+    (0.81, 1.04, 0.83)
     """
     starts = coarse.index
     weekly = len(starts) < 2 or (starts[1] - starts[0]) <= pd.Timedelta(days=7)

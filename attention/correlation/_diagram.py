@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._results import fmt_p, new_axes
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 _HOLDS, _WEAK, _WRONG = "#2a9d8f", "#8d99ae", "#e76f51"
 
 
-def _draw_links(ax, nodes: dict, links: pd.DataFrame, keys: dict, p_col: str, title: str) -> None:
+def _draw_links(ax: Axes, nodes: dict[str, Any], links: pd.DataFrame, keys: dict[str, tuple[str, str]], p_col: str,
+                title: str) -> None:
     """Nodes on a canvas, one curved arrow per link: width = |effect size|, colour = outcome.
 
     ``nodes``: key -> ((x, y), heading, series name); ``keys``: link name ->
@@ -70,7 +76,9 @@ def _draw_links(ax, nodes: dict, links: pd.DataFrame, keys: dict, p_col: str, ti
     ax.set_title(title, fontsize=10)
 
 
-def _null_histograms(ax, links: pd.DataFrame, null: dict, p_col: str, surrogate: str):
+def _null_histograms(
+    ax: Axes | None, links: pd.DataFrame, null: dict[str, Any], p_col: str, surrogate: str
+) -> Figure:
     fig, axes = new_axes(ax, 1, len(links), figsize=(3.7 * len(links), 3.2))
     for a, (name, r) in zip(np.atleast_1d(axes), links.iterrows()):
         a.hist(null[name], bins=40, color="#c7d3e3")

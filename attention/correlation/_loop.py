@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,11 @@ from ..errors import DataError, NonStationaryWarning
 from ._diagram import _draw_links, _null_histograms
 from ._stationarity import stationarity, warn_nonstationary
 from ._surrogates import _SURROGATE_LABEL, _check_signs, _links_table, _make_plan, _Plan, _run_links
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 
 
 _LINKS = (("returns", "attention"), ("attention", "flows"), ("flows", "returns"))
@@ -89,6 +96,18 @@ class FeedbackLoopResult(ResultMixin):
     min_effect : float
         The smallest effect (in sds) worth finding; below it a failing link is
         "ruled out", above it "inconclusive".
+
+    Examples
+    --------
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> loop = feedback_loop(attention, returns, flows, n_surrogates=199, seed=1)
+    >>> loop
+    FeedbackLoopResult(p_loop=0.005, conclusion='supported', n=298, surrogate='circular', n_surrogates=199)
+    >>> loop.links["holds"].tolist()
+    [True, True, True]
     """
 
     links: pd.DataFrame
@@ -96,14 +115,14 @@ class FeedbackLoopResult(ResultMixin):
     alpha: float
     n_surrogates: int
     stationarity: pd.DataFrame
-    names: dict = field(repr=False)
-    null: dict = field(repr=False)
+    names: dict[str, str] = field(repr=False)
+    null: dict[str, np.ndarray[Any, Any]] = field(repr=False)
     surrogate: str = "circular"
     lag_selection: str = "fixed"
     max_lag: int = 2
-    block_length: dict = field(default_factory=dict, repr=False)
+    block_length: dict[str, float | None] = field(default_factory=dict, repr=False)
     placebo: pd.DataFrame | None = field(default=None, repr=False)
-    controls: tuple = ()
+    controls: tuple[str, ...] = ()
     se: str = "hc3"
     min_effect: float = 0.1
 
@@ -148,7 +167,7 @@ class FeedbackLoopResult(ResultMixin):
         how = f"{_SURROGATE_LABEL[self.surrogate]} surrogates, n = {int(self.links['n'].iloc[0])}"
         return _verdict(self.links, self.conclusion, f"intersection-union p = {fmt_p(self.p_loop)}; {how}")
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"p_loop": self.p_loop, "conclusion": self.conclusion, "n": int(self.links["n"].iloc[0]),
                 "surrogate": self.surrogate, "n_surrogates": self.n_surrogates}
 
@@ -211,7 +230,7 @@ class FeedbackLoopResult(ResultMixin):
         lines += stationarity_caution(self.stationarity)
         return "\n".join(lines)
 
-    def plot(self, ax=None, kind: str = "loop"):
+    def plot(self, ax: Axes | None = None, kind: Literal["loop", "null"] = "loop") -> Figure:
         """``kind="loop"``: the loop as a diagram; ``kind="null"``: each link's surrogate null and observed t.
 
         In the diagram arrow width shows |effect size|, colour whether the
@@ -232,7 +251,7 @@ class FeedbackLoopResult(ResultMixin):
         return fig
 
 
-def _loop_series(attention, returns, flows) -> dict:
+def _loop_series(attention: pd.Series, returns: pd.Series, flows: pd.Series) -> dict[str, pd.Series]:
     return {
         "attention": as_series(attention, "attention"),
         "returns": as_series(returns, "returns"),
@@ -240,29 +259,29 @@ def _loop_series(attention, returns, flows) -> dict:
     }
 
 
-def _stationarity_of(frame: pd.DataFrame, names: dict) -> pd.DataFrame:
+def _stationarity_of(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     st = stationarity(frame)
     st.index = [names[k] for k in frame.columns]
     return st
 
 
 def feedback_loop(
-    attention,
-    returns,
-    flows,
+    attention: pd.Series,
+    returns: pd.Series,
+    flows: pd.Series,
     *,
-    lags: int | str = 2,
+    lags: int | Literal["bic"] = 2,
     max_lag: int = 8,
-    signs=(1, 1, 1),
+    signs: Sequence[int] = (1, 1, 1),
     n_surrogates: int = 999,
-    surrogate: str = "circular",
+    surrogate: Literal["circular", "stationary"] = "circular",
     block_length: float | None = None,
     alpha: float = 0.05,
-    controls=("volatility",),
-    se: str = "hc3",
+    controls: str | pd.Series | pd.DataFrame | Iterable[str | pd.Series] | None = ("volatility",),
+    se: Literal["hc3", "hc1", "classical"] = "hc3",
     min_effect: float = 0.1,
-    placebo_terms=None,
-    seed=None,
+    placebo_terms: pd.DataFrame | pd.Series | None = None,
+    seed: int | np.random.Generator | None = None,
 ) -> FeedbackLoopResult:
     """Test the loop returns -> attention -> flows -> returns on data.
 
@@ -426,7 +445,7 @@ _THIRD = {link: next(k for k in ("returns", "attention", "flows") if k not in li
 _CONTROL_LABELS = {"volatility": "volatility: lags of |returns|", "third": "the third loop variable's lags"}
 
 
-def _loop_controls(controls) -> tuple[dict, dict, tuple]:
+def _loop_controls(controls: Any) -> tuple[dict[str, pd.Series], dict[tuple[str, str], tuple[str, ...]], tuple[str, ...]]:
     """The user's control series (to align with the inputs), each link's control columns, and their labels.
 
     ``"volatility"`` is the column |returns| (large moves either way), added
@@ -434,6 +453,7 @@ def _loop_controls(controls) -> tuple[dict, dict, tuple]:
     outside the link; a Series or DataFrame column the user's own series
     (keyed ``control[name]``).
     """
+    items: list[Any]
     if controls is None:
         items = []
     elif isinstance(controls, (str, pd.Series)):
@@ -445,7 +465,10 @@ def _loop_controls(controls) -> tuple[dict, dict, tuple]:
             items = list(controls)
         except TypeError:
             items = [controls]
-    user, shared, labels, third = {}, [], [], False
+    user: dict[str, pd.Series] = {}
+    shared: list[str] = []
+    labels: list[str] = []
+    third = False
     for item in items:
         if isinstance(item, str) and item in _CONTROL_LABELS:
             third = third or item == "third"
@@ -469,7 +492,7 @@ def _loop_controls(controls) -> tuple[dict, dict, tuple]:
     return user, keys, tuple(labels)
 
 
-def _with_controls(frame: pd.DataFrame, keys: dict) -> pd.DataFrame:
+def _with_controls(frame: pd.DataFrame, keys: dict[tuple[str, str], tuple[str, ...]]) -> pd.DataFrame:
     """``frame`` with the derived control columns its links use (|returns| as ``volatility``)."""
     if any("volatility" in k for k in keys.values()):
         frame = frame.assign(volatility=frame["returns"].abs())
@@ -490,7 +513,7 @@ def _verdict(links: pd.DataFrame, conclusion: str, how: str) -> str:
             f"claimed direction ({how})."
         )
 
-    def detail(name, r):
+    def detail(name: str, r: pd.Series) -> str:
         sign = "opposite sign; " if r["sign"] != r["expected_sign"] else ""
         if r["conclusion"] == "inconclusive":
             return f"{name} ({sign}could still be up to {r['effect_bound'] * r['expected_sign']:+.2f} sd)"
@@ -504,7 +527,7 @@ def _verdict(links: pd.DataFrame, conclusion: str, how: str) -> str:
     )
 
 
-def _placebo_inputs(placebo_terms) -> dict | None:
+def _placebo_inputs(placebo_terms: pd.DataFrame | pd.Series | None) -> dict[str, pd.Series] | None:
     if placebo_terms is None:
         return None
     if isinstance(placebo_terms, pd.Series):
@@ -519,8 +542,10 @@ def _placebo_inputs(placebo_terms) -> dict | None:
     return {str(c): as_series(placebo_terms[c], f"placebo_terms[{str(c)!r}]") for c in placebo_terms.columns}
 
 
-def _placebo_table(placebos: dict, series: dict, keys: dict, signs, plan: _Plan, rng) -> pd.DataFrame:
-    rows, non_stationary = {}, []
+def _placebo_table(placebos: dict[str, pd.Series], series: dict[str, pd.Series], keys: dict[tuple[str, str], tuple[str, ...]],
+                   signs: tuple[int, ...], plan: _Plan, rng: np.random.Generator) -> pd.DataFrame:
+    rows: dict[str, dict[str, Any]] = {}
+    non_stationary: list[str] = []
     for term, s in placebos.items():
         arg = f"placebo_terms[{term!r}]"
         others = {k: v for k, v in series.items() if k != "attention"}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 from ..errors import DataError
 
 
-def _pvalues(pvalues) -> np.ndarray:
+def _pvalues(pvalues: Iterable[float] | np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
     """A 1-d float array of p-values, or a DataError: NaN or 1.3 in a family would corrupt every adjusted value."""
     try:
         p = np.asarray(pvalues, dtype=float)
@@ -21,7 +24,7 @@ def _pvalues(pvalues) -> np.ndarray:
     return p
 
 
-def benjamini_hochberg(pvalues) -> np.ndarray:
+def benjamini_hochberg(pvalues: Iterable[float] | np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Benjamini-Hochberg adjusted p-values: the false discovery rate when screening many tests.
 
     Use it when many terms (or tickers) are screened and a few discoveries are
@@ -47,7 +50,7 @@ def benjamini_hochberg(pvalues) -> np.ndarray:
     return out
 
 
-def holm(pvalues) -> np.ndarray:
+def holm(pvalues: Iterable[float] | np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
     """Holm's step-down adjustment of a family of p-values.
 
     Controls the family-wise error rate under any dependence between tests.

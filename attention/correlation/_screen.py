@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .._results import ResultMixin, fmt_p, new_axes
 from ._multitest import benjamini_hochberg
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def bh_screen(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
@@ -26,11 +31,27 @@ class LoopScreen(ResultMixin):
     ``table`` has one row per pair: each link's standardised effect size,
     ``n``, ``p_loop``, ``p_bh`` (Benjamini-Hochberg across the screen) and
     ``supported``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame(
+    ...     {"returns -> attention": [0.31, 0.02], "attention -> flows": [0.25, -0.05], "flows -> returns": [0.2, 0.1],
+    ...      "n": [300, 300], "p_loop": [0.004, 0.41]},
+    ...     index=pd.MultiIndex.from_tuples([("stocks", "SPY"), ("debt", "SPY")], names=["term", "ticker"]))
+    >>> screen = LoopScreen(bh_screen(table))
+    >>> screen
+    LoopScreen(loops=2, supported=1)
+    >>> screen.to_frame()[["p_bh", "supported"]]  # doctest: +NORMALIZE_WHITESPACE
+                    p_bh  supported
+    term   ticker
+    stocks SPY     0.008       True
+    debt   SPY     0.410      False
     """
 
     table: pd.DataFrame
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"loops": len(self.table), "supported": int(self.table["supported"].sum())}
 
     def to_frame(self) -> pd.DataFrame:
@@ -54,7 +75,7 @@ class LoopScreen(ResultMixin):
         ]
         return "\n".join(rows)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Effect size of each link for every (term, ticker) pair."""
         fig, ax = new_axes(ax, figsize=(9, 3.8))
         links = ["returns -> attention", "attention -> flows", "flows -> returns"]

@@ -7,11 +7,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .._typing import SeriesOrFrame
 from .._validate import as_frame
 from ..errors import DataError, NonStationaryWarning
 
 
-def stationarity(data, alpha: float = 0.05) -> pd.DataFrame:
+def stationarity(data: SeriesOrFrame, alpha: float = 0.05) -> pd.DataFrame:
     """ADF and KPSS tests on each column, and whether both call it stationary.
 
     ADF's null is a unit root, KPSS's null is stationarity, so a series is
@@ -35,6 +36,18 @@ def stationarity(data, alpha: float = 0.05) -> pd.DataFrame:
     DataError
         If a series has fewer than 20 observations or is constant (the
         tests are undefined without variation).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> stationarity(pd.DataFrame({"attention": attention, "level": attention.cumsum()}))["stationary"]
+    attention     True
+    level        False
+    Name: stationary, dtype: bool
     """
     from statsmodels.tools.sm_exceptions import InterpolationWarning
     from statsmodels.tsa.stattools import adfuller, kpss

@@ -7,7 +7,9 @@ one small solve, and circular shifts are computed for all shifts at once by FFT.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,7 +52,7 @@ class _Effect:
     serves every lag L.
     """
 
-    def __init__(self, y: np.ndarray, max_lag: int, name: str, controls=()):
+    def __init__(self, y: np.ndarray[Any, Any], max_lag: int, name: str, controls: Sequence[np.ndarray[Any, Any]] = ()) -> None:
         n = len(y)
         m = n - max_lag
         per_lag = [y, *controls]
@@ -71,7 +73,7 @@ class _Effect:
         self.resid = [self.y - q[:, :w] @ self.qy[:w] for w in self.width]
         self.ssr_r = np.array([r @ r for r in self.resid])
         self.leverage = [np.einsum("mk,mk->m", q[:, :w], q[:, :w]) for w in self.width]  # of the shared block
-        self._spectrum = None
+        self._spectrum: np.ndarray[Any, Any] | None = None
 
     def cross(self, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Cross-products of the lags of each row of ``xs`` (b, n): X'X (b, K, K) and X'[Q y] (b, K, W+1).
@@ -119,14 +121,15 @@ class _Effect:
         return xx, xc
 
 
-def _solve(a: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+def _solve(a: np.ndarray[Any, Any], rhs: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     try:
-        return np.linalg.solve(a, rhs)
+        solved: np.ndarray[Any, Any] = np.linalg.solve(a, rhs)
     except np.linalg.LinAlgError:  # an exactly singular surrogate: the pseudo-inverse gives a finite answer
-        return np.linalg.pinv(a) @ rhs
+        solved = np.linalg.pinv(a) @ rhs
+    return solved
 
 
-def _link_stats(eff: _Effect, xx: np.ndarray, xc: np.ndarray, lag_set) -> dict:
+def _link_stats(eff: _Effect, xx: np.ndarray[Any, Any], xc: np.ndarray[Any, Any], lag_set: tuple[int, ...]) -> dict[str, np.ndarray[Any, Any]]:
     """Regressions of the effect on the shared block and the cause's lags, for a batch of causes.
 
     ``xx``, ``xc``: the cross-products from :meth:`_Effect.cross`. For each lag
@@ -144,7 +147,7 @@ def _link_stats(eff: _Effect, xx: np.ndarray, xc: np.ndarray, lag_set) -> dict:
     b = xx.shape[0]
     K, m, W = eff.K, eff.m, eff.q.shape[1]
     xq, xy = xc[:, :, :W], xc[:, :, W]
-    best = None
+    best: dict[str, np.ndarray[Any, Any]] | None = None
     for L in lag_set:
         k = eff.width[L]
         p = xq[:, :L, :k]
@@ -166,10 +169,11 @@ def _link_stats(eff: _Effect, xx: np.ndarray, xc: np.ndarray, lag_set) -> dict:
         else:
             better = cur["bic"] < best["bic"]  # ties keep the shorter lag
             best = {key: np.where(better if v.ndim == 1 else better[:, None], cur[key], v) for key, v in best.items()}
+    assert best is not None  # lag_set is never empty
     return best
 
 
-def _studentised(eff: _Effect, xs: np.ndarray, fit: dict, se: str) -> dict:
+def _studentised(eff: _Effect, xs: np.ndarray[Any, Any], fit: dict[str, np.ndarray[Any, Any]], se: str) -> dict[str, np.ndarray[Any, Any]]:
     """The t of the summed cause coefficients with ``se`` standard errors, from explicit residuals.
 
     ``xs`` (b, n): the causes whose fits :func:`_link_stats` returned in
@@ -224,7 +228,7 @@ def _studentised(eff: _Effect, xs: np.ndarray, fit: dict, se: str) -> dict:
     return out
 
 
-def _stationary_indices(rng, b: int, n: int, block: float) -> np.ndarray:
+def _stationary_indices(rng: np.random.Generator, b: int, n: int, block: float) -> np.ndarray[Any, Any]:
     """(b, n) indices of b stationary-bootstrap series (Politis & Romano 1994), one per row.
 
     Each period starts a new block with probability 1 / ``block`` (the first
@@ -284,7 +288,7 @@ _MDE_POWER, _Z_POWER = 0.8, 0.8416212335729143
 class _Plan:
     """How each link is tested: candidate lags, controls, surrogates, standard errors, level."""
 
-    lag_set: tuple
+    lag_set: tuple[int, ...]
     max_lag: int
     n_surrogates: int
     surrogate: str
@@ -309,7 +313,8 @@ class _Plan:
 
 
 def _make_plan(
-    lags, max_lag, n_surrogates, surrogate, block_length, alpha, se="hc3", min_effect=0.1, n_controls=0
+    lags: int | str, max_lag: int, n_surrogates: int, surrogate: str, block_length: float | None, alpha: float,
+    se: str = "hc3", min_effect: float = 0.1, n_controls: int = 0,
 ) -> _Plan:
     if isinstance(lags, str):
         if lags.lower() != "bic":
@@ -353,15 +358,24 @@ def _order_bounds(null: np.ndarray, alpha: float) -> tuple[float, float]:
     return float(ordered[k - 1]), float(ordered[len(null) - k])
 
 
-def _surrogate_series(x: np.ndarray, plan: _Plan, rng, shifts, lo: int, hi: int, block) -> np.ndarray:
+def _surrogate_series(x: np.ndarray[Any, Any], plan: _Plan, rng: np.random.Generator, shifts: np.ndarray[Any, Any] | None, lo: int, hi: int,
+                      block: float | None) -> np.ndarray[Any, Any]:
     """Surrogates lo..hi-1 of the cause, one per row."""
     n = len(x)
     if plan.surrogate == "circular":  # np.roll(x, s) is the window of x twice over that starts at -s mod n
-        return np.lib.stride_tricks.sliding_window_view(np.concatenate([x, x]), n)[-shifts[lo:hi] % n]
-    return x[_stationary_indices(rng, hi - lo, n, block)]
+        assert shifts is not None  # drawn for circular surrogates
+        windows: np.ndarray[Any, Any] = np.lib.stride_tricks.sliding_window_view(np.concatenate([x, x]), n)
+        picked: np.ndarray[Any, Any] = windows[-shifts[lo:hi] % n]
+        return picked
+    assert block is not None  # chosen for stationary surrogates
+    drawn: np.ndarray[Any, Any] = x[_stationary_indices(rng, hi - lo, n, block)]
+    return drawn
 
 
-def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict, controls=None) -> tuple[dict, dict, dict]:
+def _run_links(
+    frame: pd.DataFrame, pairs: Sequence[tuple[str, str]], signs: Sequence[int], plan: _Plan, rng: np.random.Generator,
+    names: dict[str, str], controls: dict[tuple[str, str], tuple[str, ...]] | None = None,
+) -> tuple[dict[str, dict[str, Any]], dict[str, np.ndarray[Any, Any]], dict[str, float | None]]:
     """Observed and surrogate statistics of every ``cause -> effect`` pair of columns of ``frame``.
 
     ``controls`` maps a pair to the columns of ``frame`` whose lags enter that
@@ -375,13 +389,15 @@ def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict,
 
     n, K, B = len(frame), plan.max_lag, plan.n_surrogates
     z = {k: standardise(frame[k].to_numpy(dtype=float)) for k in frame.columns}
-    shifts = None
+    shifts: np.ndarray[Any, Any] | None = None
     if plan.surrogate == "circular":
         min_shift = _min_shift(K)
         shifts = rng.integers(min_shift, n - min_shift + 1, size=B)
     per_chunk = max(1, _CHUNK_CELLS // (n * K))  # the studentising step holds (chunk, n, lags) arrays
     controls = controls or {}
-    rows, null, blocks = {}, {}, {}
+    rows: dict[str, dict[str, Any]] = {}
+    null: dict[str, np.ndarray[Any, Any]] = {}
+    blocks: dict[str, float | None] = {}
     for (cause, effect), sign in zip(pairs, signs):
         ctrl = controls.get((cause, effect), ())
         eff = _Effect(z[effect], K, names[effect], [z[c] for c in ctrl])
@@ -405,7 +421,7 @@ def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict,
         for lo in range(0, B, per_chunk):
             hi = min(B, lo + per_chunk)
             xs = _surrogate_series(x, plan, rng, shifts, lo, hi, block)
-            cross = eff.cross_circular(x, shifts[lo:hi]) if plan.surrogate == "circular" else eff.cross(xs)
+            cross = eff.cross_circular(x, shifts[lo:hi]) if shifts is not None else eff.cross(xs)  # circular
             t_null[lo:hi] = _studentised(eff, xs, _link_stats(eff, *cross, plan.lag_set), plan.se)["t"]
         lag, df, ssr, se = int(obs["lag"]), int(obs["df"]), obs["ssr"], obs["se"]
         t_obs = sign * obs["t"]
@@ -442,7 +458,7 @@ def _run_links(frame: pd.DataFrame, pairs, signs, plan: _Plan, rng, names: dict,
     return rows, null, blocks
 
 
-def _links_table(rows: dict, plan: _Plan, *, holds_by: str = "p_surrogate") -> pd.DataFrame:
+def _links_table(rows: dict[str, dict[str, Any]], plan: _Plan, *, holds_by: str = "p_surrogate") -> pd.DataFrame:
     """The link rows as a table, with Holm's p-values and what each link's evidence amounts to.
 
     ``holds``: ``holds_by`` at most alpha, with the claimed sign.
@@ -464,7 +480,7 @@ def _links_table(rows: dict, plan: _Plan, *, holds_by: str = "p_surrogate") -> p
     return links
 
 
-def _check_signs(signs, k: int, what: str) -> tuple:
+def _check_signs(signs: Any, k: int, what: str) -> tuple[int, ...]:
     try:
         signs = tuple(signs)
     except TypeError:

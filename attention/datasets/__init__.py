@@ -11,13 +11,19 @@ notes, with commits and checks, are in ``attention/datasets/README.md``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .._typing import DateLike
 from .._validate import utc_day
 from ..errors import DataError
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 __all__ = ["PRICE_TICKERS", "load_preis2013", "load_prices"]
 
@@ -36,8 +42,8 @@ PRICE_TICKERS = {
 _FIELDS = ["Close", "High", "Low", "Open", "Volume"]  # yfinance's order
 
 
-def _path(name: str):
-    return resources.files(__package__).joinpath("data", name)
+def _path(name: str) -> Traversable:
+    return resources.files(__package__).joinpath("data").joinpath(name)
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +52,9 @@ def _prices_long() -> pd.DataFrame:
         return pd.read_csv(fh, compression="gzip", parse_dates=["Date"])
 
 
-def load_prices(tickers=None, start=None, end=None) -> pd.DataFrame:
+def load_prices(
+    tickers: str | Iterable[str] | None = None, start: DateLike | None = None, end: DateLike | None = None
+) -> pd.DataFrame:
     """Daily prices in yfinance's layout.
 
     The frame has a DatetimeIndex named ``Date`` and columns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,12 @@ from .._results import ResultMixin, fmt_p, new_axes, stationarity_caution
 from .._validate import checked_panel, positive_int
 from ..correlation._multitest import holm
 from ..correlation._stationarity import stationarity, warn_nonstationary
+from .._typing import SeriesOrFrame
 from ..errors import DataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 Z975 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
 _AR_MAX = 8  # highest AR order tried when prewhitening
@@ -42,7 +48,8 @@ def _ar_select(x: np.ndarray, max_order: int) -> tuple[int, np.ndarray]:
 def _ar_filter(z: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """``z_t - sum_j phi_j z_{t-j}`` for t = p..n-1 (constants do not change correlations)."""
     p = len(phi)
-    return z[p:] - lagmat(z, p, p) @ phi if p else z.copy()
+    filtered: np.ndarray[Any, Any] = z[p:] - lagmat(z, p, p) @ phi if p else z.copy()
+    return filtered
 
 
 def _ccf(a: np.ndarray, b: np.ndarray, max_lag: int) -> np.ndarray:
@@ -75,7 +82,7 @@ def _bartlett_factor(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.sqrt(max(var, 1e-3)))
 
 
-def _ccf_core(x: np.ndarray, y: np.ndarray, max_lag: int, prewhiten: bool) -> dict:
+def _ccf_core(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], max_lag: int, prewhiten: bool) -> dict[str, Any]:
     """Everything cross_correlation computes, on plain arrays (used by the simulation tests too)."""
     from scipy import stats
 
@@ -123,6 +130,15 @@ class CrossCorrelationResult(ResultMixin):
         than the naive ``1/sqrt(n)`` the honest band is.
     stationarity : DataFrame
         ADF/KPSS on both input series.
+
+    Examples
+    --------
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> cross_correlation(attention, flows, max_lag=4)
+    CrossCorrelationResult(x='attention', y='flows', n=300, peak_lag=1, r=0.395, prewhitened=True)
     """
 
     x: str
@@ -131,7 +147,7 @@ class CrossCorrelationResult(ResultMixin):
     n: int
     prewhitened: bool
     ar_order: int | None
-    ar_params: tuple
+    ar_params: tuple[float, ...]
     se: float
     bartlett_factor: float
     stationarity: pd.DataFrame = field(repr=False)
@@ -146,7 +162,7 @@ class CrossCorrelationResult(ResultMixin):
         """Lags whose Holm-adjusted p-value is below 0.05."""
         return [int(k) for k in self.table.index[self.table["p_holm"] < 0.05]]
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"x": self.x, "y": self.y, "n": self.n, "peak_lag": self.peak_lag,
                 "r": self.table["r"].loc[self.peak_lag], "prewhitened": self.prewhitened}
 
@@ -199,7 +215,7 @@ class CrossCorrelationResult(ResultMixin):
         lines += method_note("ccf")
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Stem plot of r_k against k with the 95% band under independence."""
         fig, ax = new_axes(ax, figsize=(8, 3.5))
         t = self.table
@@ -219,7 +235,9 @@ class CrossCorrelationResult(ResultMixin):
         return fig
 
 
-def cross_correlation(x, y, max_lag: int = 8, prewhiten: bool = True) -> CrossCorrelationResult:
+def cross_correlation(
+    x: SeriesOrFrame, y: SeriesOrFrame, max_lag: int = 8, prewhiten: bool = True
+) -> CrossCorrelationResult:
     r"""Cross-correlations of ``x`` and ``y`` at leads and lags, with honest bands.
 
     For k = -max_lag..max_lag,

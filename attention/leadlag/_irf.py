@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,14 @@ from .._results import ResultMixin, new_axes
 from .._validate import positive_int, random_generator
 from ..errors import DataError
 from ._ccf import Z975
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ._var import VarResult
+
+_Perm = Sequence[int]
 
 
 def _ma(A: np.ndarray, periods: int) -> np.ndarray:
@@ -28,7 +38,7 @@ def _ma(A: np.ndarray, periods: int) -> np.ndarray:
     return phi
 
 
-def _impact(sigma: np.ndarray, perm: list[int]) -> np.ndarray:
+def _impact(sigma: np.ndarray[Any, Any], perm: _Perm) -> np.ndarray[Any, Any]:
     """Cholesky impact matrix for the ordering ``perm``, in the original variable order (batched)."""
     L = np.linalg.cholesky(sigma[..., perm, :][..., :, perm])
     out = np.zeros_like(sigma)
@@ -37,7 +47,9 @@ def _impact(sigma: np.ndarray, perm: list[int]) -> np.ndarray:
     return out
 
 
-def _bootstrap_var(Y: np.ndarray, fit: dict, p: int, trend: str, repl: int, rng) -> dict:
+def _bootstrap_var(
+    Y: np.ndarray[Any, Any], fit: dict[str, Any], p: int, trend: str, repl: int, rng: np.random.Generator
+) -> dict[str, Any]:
     """Residual bootstrap of a VAR(p): simulate ``repl`` samples recursively, refit each.
 
     The first p observations are kept; residuals are centred and drawn with
@@ -71,7 +83,7 @@ def _bootstrap_var(Y: np.ndarray, fit: dict, p: int, trend: str, repl: int, rng)
     return {"A": A_b, "sigma": sigma}
 
 
-def _unpermute(arr: np.ndarray, perm: list[int]) -> np.ndarray:
+def _unpermute(arr: np.ndarray[Any, Any], perm: _Perm) -> np.ndarray[Any, Any]:
     """Map (H, K, K) arrays from a VAR fitted on columns ``perm`` back to the original order."""
     out = np.empty_like(arr)
     idx = np.asarray(perm)
@@ -103,23 +115,35 @@ class ImpulseResponseResult(ResultMixin):
     resid_corr : DataFrame
         Correlations of the VAR residuals; the larger they are, the more
         the responses depend on the ordering.
+
+    Examples
+    --------
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> from attention import var_analysis
+    >>> var = var_analysis(data, max_lags=4)
+
+    >>> var.irf(periods=4, repl=50, seed=0)
+    ImpulseResponseResult(names=('attention', 'returns', 'flows'), orderings=2, periods=4, bands='bootstrap')
     """
 
-    names: tuple
-    orderings: tuple
+    names: tuple[str, ...]
+    orderings: tuple[tuple[str, ...], ...]
     periods: int
     bands: str
     repl: int | None
     table: pd.DataFrame
     resid_corr: pd.DataFrame
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"names": self.names, "orderings": len(self.orderings), "periods": self.periods, "bands": self.bands}
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
-    def _ordering_label(self, ordering) -> str:
+    def _ordering_label(self, ordering: Iterable[str]) -> str:
         return " > ".join(ordering)
 
     def summary(self) -> str:
@@ -161,7 +185,7 @@ class ImpulseResponseResult(ResultMixin):
         ]
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """Grid of responses (rows) to impulses (columns), one line and band per ordering."""
         K = len(self.names)
         fig, axes = new_axes(ax, K, K, figsize=(3.2 * K, 2.5 * K))
@@ -186,7 +210,10 @@ class ImpulseResponseResult(ResultMixin):
         return fig
 
 
-def impulse_responses(var, periods, orderings, bands, repl, seed) -> ImpulseResponseResult:
+def impulse_responses(
+    var: VarResult, periods: int, orderings: Iterable[Sequence[str | int]] | None, bands: str, repl: int | None,
+    seed: int | np.random.Generator | None,
+) -> ImpulseResponseResult:
     """:meth:`VarResult.irf <attention.leadlag.VarResult.irf>` for the fitted ``var``."""
     from ._var import _var_fit  # here, not at the top: _var imports this module for the result class
 
@@ -197,11 +224,11 @@ def impulse_responses(var, periods, orderings, bands, repl, seed) -> ImpulseResp
     K = len(names)
     if orderings is None:
         orderings = [names, names[::-1]]
-    perms = []
+    perms: list[list[int]] = []
     for o in orderings:
         try:
             perm = [
-                c if isinstance(c, (int, np.integer)) and not isinstance(c, bool) else names.index(str(c))
+                int(c) if isinstance(c, (int, np.integer)) and not isinstance(c, bool) else names.index(str(c))
                 for c in o
             ]
         except ValueError:

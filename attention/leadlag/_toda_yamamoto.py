@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,10 @@ from ..correlation._stationarity import stationarity
 from ..errors import DataError
 from ._ccf import Z975
 from ._var import _var_fit, _var_select
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -48,6 +53,15 @@ class TodaYamamotoResult(ResultMixin):
         and the integration order ``d`` concluded (empty when ``d_max`` was given).
     lag_selection : DataFrame
         AIC/BIC/HQIC/FPE of the levels VAR by lag order.
+
+    Examples
+    --------
+    >>> from attention.testing import planted_loop_weekly
+    >>> data = planted_loop_weekly(300, 0.4, seed=1)  # returns -> attention -> flows -> returns, planted
+    >>> attention, returns, flows = data["attention"], data["returns"], data["flows"]
+
+    >>> toda_yamamoto(attention.cumsum(), flows.cumsum(), d_max=1)  # levels that wander: no differencing needed
+    TodaYamamotoResult(cause='attention', effect='flows', p=2, d_max=1, wald=60.1, p_value=8.911e-14, n_obs=297)
     """
 
     cause: str
@@ -64,7 +78,7 @@ class TodaYamamotoResult(ResultMixin):
     integration: pd.DataFrame = field(repr=False)
     lag_selection: pd.DataFrame = field(repr=False)
 
-    def _key_numbers(self) -> dict:
+    def _key_numbers(self) -> dict[str, Any]:
         return {"cause": self.cause, "effect": self.effect, "p": self.p, "d_max": self.d_max,
                 "wald": self.wald, "p_value": self.p_value, "n_obs": self.n_obs}
 
@@ -119,7 +133,7 @@ class TodaYamamotoResult(ResultMixin):
         ]
         return "\n".join(lines)
 
-    def plot(self, ax=None):
+    def plot(self, ax: Axes | None = None) -> Figure:
         """The cause's lag coefficients in the effect's equation, +/-1.96 se; tested lags in colour."""
         fig, ax = new_axes(ax, figsize=(6, 3.5))
         c = self.coefficients
@@ -134,7 +148,7 @@ class TodaYamamotoResult(ResultMixin):
         return fig
 
 
-def _integration_order(s: pd.Series, name: str, max_d: int = 2) -> tuple[int, list[dict]]:
+def _integration_order(s: pd.Series, name: str, max_d: int = 2) -> tuple[int, list[dict[str, Any]]]:
     """Smallest d <= max_d with the d-th difference called stationary by ADF and KPSS (else max_d)."""
     rows = []
     for d in range(max_d + 1):
@@ -149,7 +163,7 @@ def _integration_order(s: pd.Series, name: str, max_d: int = 2) -> tuple[int, li
     return d, rows
 
 
-def _ty_core(Y: np.ndarray, max_lags: int, d_max: int) -> dict:
+def _ty_core(Y: np.ndarray[Any, Any], max_lags: int, d_max: int) -> dict[str, Any]:
     """The Toda-Yamamoto computation on a (n, 2) array [cause, effect] (used by the simulation tests too)."""
     from scipy import stats
 
@@ -182,7 +196,9 @@ def _ty_core(Y: np.ndarray, max_lags: int, d_max: int) -> dict:
     }
 
 
-def toda_yamamoto(cause, effect, max_lags: int = 8, d_max: int | None = None) -> TodaYamamotoResult:
+def toda_yamamoto(
+    cause: pd.Series, effect: pd.Series, max_lags: int = 8, d_max: int | None = None
+) -> TodaYamamotoResult:
     r"""Toda-Yamamoto (1995) Granger-causality test in levels.
 
     A Granger F-test in a VAR of integrated series has a non-standard
@@ -250,15 +266,15 @@ def toda_yamamoto(cause, effect, max_lags: int = 8, d_max: int | None = None) ->
     """
     max_lags = positive_int(max_lags, "max_lags")
     d_given = d_max is not None
-    if d_given:
+    if d_max is not None:
         d_max = positive_int(d_max, "d_max", minimum=0)
-    d_cap = d_max if d_given else 2
+    d_cap = d_max if d_max is not None else 2
     need = max(3 * (max_lags + d_cap) + 11, 22)
     frame, names = checked_panel({"cause": cause, "effect": effect}, min_obs=need,
                             why=f"for max_lags={max_lags} plus d_max={d_cap}")
 
-    rows = []
-    if not d_given:
+    rows: list[dict[str, Any]] = []
+    if d_max is None:
         orders = []
         for col, name in zip(frame.columns, names):
             d, r = _integration_order(frame[col], name)

@@ -8,6 +8,8 @@ holdings and is counted as skipped.
 from __future__ import annotations
 
 import pandas as pd
+
+from ..._typing import DateLike
 from pandas.tseries.holiday import (
     AbstractHolidayCalendar,
     GoodFriday,
@@ -37,7 +39,7 @@ class _NYSE(AbstractHolidayCalendar):
     ]
 
 
-def trading_days(start, end) -> pd.DatetimeIndex:
+def trading_days(start: DateLike, end: DateLike) -> pd.DatetimeIndex:
     """Weekdays from ``start`` to ``end`` (inclusive) on which the exchange is open."""
     days = pd.bdate_range(start, end)
     holidays = _NYSE().holidays(pd.Timestamp(start) - pd.Timedelta(days=7), pd.Timestamp(end) + pd.Timedelta(days=7))

@@ -24,7 +24,7 @@ METRICS = ("shares_outstanding", "nav", "total_net_assets")
 MAX_GAP_DAYS = 7
 
 
-def to_number(value) -> float:
+def to_number(value: object) -> float:
     """A cell as a float: numbers as they are, text with thousands separators parsed; else NaN."""
     if value is None:
         return np.nan
@@ -39,7 +39,7 @@ def to_number(value) -> float:
         return np.nan
 
 
-def tidy_shares(table: pd.DataFrame, *, ticker: str, what: str, error=DataError,
+def tidy_shares(table: pd.DataFrame, *, ticker: str, what: str, error: type[Exception] = DataError,
                 max_gap_days: int | None = MAX_GAP_DAYS, flags: str = "") -> pd.DataFrame:
     """Check one ETF's table and return it as tidy observations.
 

@@ -15,9 +15,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..._typing import DateLike, StrPath
 from ..._validate import utc_day
 from ...errors import DataError, UpstreamFormatError
 from ...schema import validate_observations
@@ -27,6 +30,11 @@ from ._table import SOURCE, empty_shares, tidy_shares
 from .ishares import ISHARES_PRODUCTS, holdings_record, holdings_url
 from .spdr import SPDR_TICKERS, navhist_url, parse_spdr_navhist
 
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from ...store import Store
+
 __all__ = ["ISSUERS", "collect_etf_shares"]
 
 #: ticker -> issuer adapter ("spdr" or "ishares").
@@ -35,7 +43,7 @@ ISSUERS = {**{t: "spdr" for t in SPDR_TICKERS}, **{t: "ishares" for t in ISHARES
 ISSUER_POLITENESS = Politeness(pace=1.0, jitter=0.5, max_retries=4, backoff=10.0, max_wait=600.0)
 
 
-def _tickers(tickers) -> list[str]:
+def _tickers(tickers: str | Iterable[str]) -> list[str]:
     if isinstance(tickers, str):
         tickers = [tickers]
     try:
@@ -57,7 +65,7 @@ def _tickers(tickers) -> list[str]:
 class _Run:
     """One collection: the client, the store, the counts and the progress bar."""
 
-    def __init__(self, http: HttpClient, store, bar):
+    def __init__(self, http: HttpClient, store: Store | None, bar: tqdm[Any] | None) -> None:
         self.http, self.store, self.bar = http, store, bar
         self.fetched = self.cached = self.skipped = 0
 
@@ -95,11 +103,11 @@ class _Run:
         self._tick()
         return frame
 
-    def ishares(self, ticker: str, day: pd.Timestamp) -> dict | None:
+    def ishares(self, ticker: str, day: pd.Timestamp) -> dict[str, Any] | None:
         """One day's record (date, shares), or None for a day without holdings."""
         key = f"{SOURCE}:ishares:{ticker}:{day:%Y%m%d}"
 
-        def check(body: str) -> dict | None:
+        def check(body: str) -> dict[str, Any] | None:
             return holdings_record(body, ticker=ticker, date=day)
 
         hit = self.store.get_response(key) if self.store is not None else None
@@ -123,8 +131,11 @@ class _Run:
         return record
 
 
-def collect_etf_shares(tickers, start=None, end=None, *, store=None, session=None,
-                       politeness: Politeness | None = None, progress: bool = False) -> pd.DataFrame:
+def collect_etf_shares(
+    tickers: str | Iterable[str], start: DateLike | None = None, end: DateLike | None = None, *,
+    store: Store | StrPath | None = None, session: Any = None, politeness: Politeness | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
     """Daily shares outstanding (and NAV where the issuer gives it) of ETFs, from their issuers.
 
     Parameters
@@ -185,51 +196,51 @@ def collect_etf_shares(tickers, start=None, end=None, *, store=None, session=Non
     """
     wanted = _tickers(tickers)
     today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
-    end = utc_day(end, "end") if end is not None else today
-    start = utc_day(start, "start") if start is not None else end - pd.Timedelta(days=365)
-    if start > end:
-        raise DataError(f"start: expected a date on or before end ({end:%Y-%m-%d}), got {start:%Y-%m-%d}")
+    last = utc_day(end, "end") if end is not None else today
+    first = utc_day(start, "start") if start is not None else last - pd.Timedelta(days=365)
+    if first > last:
+        raise DataError(f"start: expected a date on or before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
     from ...store import Store
 
-    own_store = store is not None and not isinstance(store, Store)
-    store = Store(store) if own_store else store
-    days = trading_days(start, end)
+    opened = store if store is None or isinstance(store, Store) else Store(store)
+    days = trading_days(first, last)
     total = sum(1 if ISSUERS[t] == "spdr" else len(days) for t in wanted)
     bar = _progress_bar(total) if progress else None
     http = HttpClient(SOURCE, session=session, politeness=politeness or ISSUER_POLITENESS, name="ETF issuer")
-    run = _Run(http, store, bar)
-    frames = []
+    run = _Run(http, opened, bar)
+    frames: list[pd.DataFrame] = []
     try:
         for ticker in wanted:
             if ISSUERS[ticker] == "spdr":
                 http.name = "State Street SPDR"
-                frames.append(run.spdr(ticker, end))
+                frames.append(run.spdr(ticker, last))
             else:
                 http.name = "iShares"
                 records = [r for r in (run.ishares(ticker, day) for day in days) if r is not None]
                 if records:
                     table = pd.DataFrame(records).drop(columns="ticker")
                     frames.append(tidy_shares(table, ticker=ticker, error=UpstreamFormatError,
-                                              what=f"iShares {ticker} holdings {start:%Y-%m-%d}..{end:%Y-%m-%d}"))
+                                              what=f"iShares {ticker} holdings {first:%Y-%m-%d}..{last:%Y-%m-%d}"))
         frame = pd.concat(frames, ignore_index=True) if frames else empty_shares()
         naive = frame["date"].dt.tz_convert(None)
-        frame = validate_observations(frame[(naive >= start) & (naive <= end)])
-        meta = {"issuers": {t: ISSUERS[t] for t in wanted}, "fetched": run.fetched, "cached": run.cached,
-                "skipped": run.skipped, "requests": http.sent, "trading_days": len(days)}
-        if store is not None and not frame.empty:
-            label = json.dumps({"tickers": wanted, "start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"})
+        frame = validate_observations(frame[(naive >= first) & (naive <= last)])
+        meta: dict[str, Any] = {"issuers": {t: ISSUERS[t] for t in wanted}, "fetched": run.fetched,
+                                "cached": run.cached, "skipped": run.skipped, "requests": http.sent,
+                                "trading_days": len(days)}
+        if opened is not None and not frame.empty:
+            label = json.dumps({"tickers": wanted, "start": f"{first:%Y-%m-%d}", "end": f"{last:%Y-%m-%d}"})
             meta["run"] = f"{SOURCE}:" + hashlib.sha256(label.encode()).hexdigest()[:16]
-            store.put_observations(frame, run=meta["run"])
+            opened.put_observations(frame, run=meta["run"])
     finally:
         if bar is not None:
             bar.close()
-        if own_store:
-            store.close()
+        if opened is not store and opened is not None:
+            opened.close()
     frame.attrs["etf_shares"] = meta
     return frame
 
 
-def _progress_bar(total: int):
+def _progress_bar(total: int) -> tqdm[Any] | None:
     try:
         from tqdm.auto import tqdm
     except ImportError:  # pragma: no cover - tqdm is a dependency

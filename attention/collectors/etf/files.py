@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from ..._typing import StrPath
 from ...errors import DataError
 from ._table import MAX_GAP_DAYS, tidy_shares, to_number
 
@@ -22,11 +24,11 @@ COLUMN_NAMES = {
 }
 
 
-def _key(name) -> str:
+def _key(name: object) -> str:
     return " ".join(str(name).replace("_", " ").replace("\ufeff", "").lower().split())
 
 
-def _find(columns, field: str, given: str | None, what: str, *, required: bool):
+def _find(columns: pd.Index, field: str, given: str | None, what: str, *, required: bool) -> Any:
     by_key = {_key(c): c for c in columns}
     if given is not None:
         if _key(given) not in by_key:
@@ -44,7 +46,7 @@ def _find(columns, field: str, given: str | None, what: str, *, required: bool):
     return None
 
 
-def _load(source, what: str, sheet) -> pd.DataFrame:
+def _load(source: StrPath, what: str, sheet: str | int | None) -> pd.DataFrame:
     path = Path(source)
     if not path.exists():
         raise DataError(f"path_or_frame: {path} does not exist")
@@ -57,7 +59,7 @@ def _load(source, what: str, sheet) -> pd.DataFrame:
         raise DataError(f"{what}: cannot read it as a {'workbook' if suffix.startswith('.xls') else 'CSV'} ({exc})") from None
 
 
-def _issuer_file(path: Path, ticker):
+def _issuer_file(path: Path, ticker: str | None) -> pd.DataFrame | None:
     """Parse a SPDR workbook or an iShares holdings CSV by their own parsers; None for other files."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and path.read_bytes()[:2] == b"PK":
@@ -81,9 +83,11 @@ def _issuer_file(path: Path, ticker):
     return None
 
 
-def read_etf_shares(path_or_frame, *, ticker: str | None = None, date: str | None = None,
-                    shares: str | None = None, nav: str | None = None, sheet=None,
-                    max_gap_days: int | None = MAX_GAP_DAYS) -> pd.DataFrame:
+def read_etf_shares(
+    path_or_frame: str | Path | pd.DataFrame, *, ticker: str | None = None, date: str | None = None,
+    shares: str | None = None, nav: str | None = None, sheet: str | int | None = None,
+    max_gap_days: int | None = MAX_GAP_DAYS,
+) -> pd.DataFrame:
     """Read shares outstanding (and NAV) of one or more ETFs from a file or a DataFrame.
 
     The way in for any ETF the collectors do not reach (Invesco's QQQ,

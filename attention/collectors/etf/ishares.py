@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pandas as pd
 
+from ..._typing import DateLike
 from ...errors import UpstreamFormatError
 from ._table import empty_shares, tidy_shares, to_number
 
@@ -38,13 +40,19 @@ HOLDINGS_URL = (
 READ_HINT = "download the fund's holdings or NAV history from its page and read it with attention.read_etf_shares()"
 
 
-def holdings_url(ticker: str, date) -> str:
-    """The holdings CSV's address for ``ticker`` on ``date``."""
+def holdings_url(ticker: str, date: DateLike) -> str:
+    """The holdings CSV's address for ``ticker`` on ``date``.
+
+    Examples
+    --------
+    >>> holdings_url("IWM", "2026-01-16").rsplit("?", 1)[1]
+    'fileType=csv&fileName=IWM_holdings&dataType=fund&asOfDate=20260116'
+    """
     return HOLDINGS_URL.format(product=ISHARES_PRODUCTS[ticker.upper()], ticker=ticker.upper(),
                                date=pd.Timestamp(date))
 
 
-def _name(ticker, date) -> str:
+def _name(ticker: str | None, date: DateLike | None) -> str:
     day = f" {pd.Timestamp(date):%Y-%m-%d}" if date is not None else ""
     return f"iShares {ticker or ''}_holdings.csv{day}".replace(" _", " ")
 
@@ -55,9 +63,9 @@ def is_html(text: str) -> bool:
     return head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body", "<")) or "<html" in head
 
 
-def _header_block(text: str) -> dict:
+def _header_block(text: str) -> dict[str, str]:
     """``label -> value`` of the lines above the holdings table."""
-    block = {}
+    block: dict[str, str] = {}
     for row in csv.reader(io.StringIO(text)):
         if not row or not row[0].strip():
             continue
@@ -73,7 +81,9 @@ def _header_block(text: str) -> dict:
     return block
 
 
-def parse_ishares_holdings(text, *, ticker: str | None = None, date=None) -> pd.DataFrame:
+def parse_ishares_holdings(
+    text: str | bytes, *, ticker: str | None = None, date: DateLike | None = None
+) -> pd.DataFrame:
     """Tidy observations (one day) from an iShares holdings CSV.
 
     Parameters
@@ -116,7 +126,9 @@ def parse_ishares_holdings(text, *, ticker: str | None = None, date=None) -> pd.
     return tidy_shares(pd.DataFrame([record]), ticker=label, what=_name(label, record["date"]), error=UpstreamFormatError)
 
 
-def holdings_record(text, *, ticker: str | None = None, date=None) -> dict | None:
+def holdings_record(
+    text: str | bytes, *, ticker: str | None = None, date: DateLike | None = None
+) -> dict[str, Any] | None:
     """The header block's day, shares and (older files) net assets, checked; None for a day without holdings.
 
     The collector's per-day parser: :func:`parse_ishares_holdings` without

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pandas as pd
 
+from ..._typing import StrPath
 from ...errors import UpstreamFormatError
 from ._table import tidy_shares, to_number
 
@@ -30,7 +32,13 @@ _COLUMNS = ("date", "nav", "shares_outstanding", "total_net_assets")
 
 
 def navhist_url(ticker: str) -> str:
-    """The workbook's address for ``ticker`` (State Street spells it in lower case)."""
+    """The workbook's address for ``ticker`` (State Street spells it in lower case).
+
+    Examples
+    --------
+    >>> navhist_url("XLK")
+    'https://www.ssga.com/library-content/products/fund-data/etfs/us/navhist-us-en-xlk.xlsx'
+    """
     return NAVHIST_URL.format(ticker=ticker.lower())
 
 
@@ -38,12 +46,12 @@ def _name(ticker: str | None) -> str:
     return f"SPDR navhist-us-en-{ticker.lower()}.xlsx" if ticker else "SPDR NAV-history workbook"
 
 
-def _text(cell) -> str:
+def _text(cell: object) -> str:
     # Trademark glyphs ride on some names and tickers ("GLD®"); they are not part of the ticker.
     return re.sub(r"[®™©]", "", str(cell)).strip() if cell is not None else ""
 
 
-def _workbook(content: bytes, what: str):
+def _workbook(content: bytes, what: str) -> Any:
     if not content.startswith(b"PK"):
         head = content[:200].decode("utf-8", "replace").strip()
         kind = "an HTML page" if head.lstrip().lower().startswith(("<!doctype", "<html", "<")) else "no workbook"
@@ -62,7 +70,7 @@ def _workbook(content: bytes, what: str):
         raise UpstreamFormatError(f"{what}: not a readable Excel workbook ({type(exc).__name__}: {exc})") from exc
 
 
-def parse_spdr_navhist(content, *, ticker: str | None = None) -> pd.DataFrame:
+def parse_spdr_navhist(content: bytes | StrPath, *, ticker: str | None = None) -> pd.DataFrame:
     """Tidy observations from a SPDR NAV-history workbook.
 
     Parameters
