@@ -7,12 +7,12 @@ dumps are: NDJSON, zstd with a 2 GiB window and no content size.
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import re
 import sys
 import tracemalloc
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -627,18 +627,18 @@ class KillsItsWorkerOnce(Theme):
 
 def test_a_worker_killed_mid_file_is_retried_exactly(dumps, wsb_dumps, tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    import cloudpickle
-
-    # Worker processes cannot import this test module (pytest imports it by path): ship the theme class by value.
-    cloudpickle.register_pickle_by_value(sys.modules[KillsItsWorkerOnce.__module__])
+    # Worker processes start from this process's sys.path and must import this module to unpickle the theme
+    # class; pytest imports test modules by path, so put the repository root on the path.
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
     paths = [*dumps, *wsb_dumps]
     serial = read(paths, workers=1)
     marker = tmp_path / "killed"
     monkeypatch.setenv("ATTENTION_TEST_KILL_MARKER", str(marker))  # inherited by the worker processes
     themes = [KillsItsWorkerOnce(**{f.name: getattr(t, f.name) for f in dataclasses.fields(t) if f.init})
               for t in DEFAULT_THEMES]  # the same themes in every respect but the kill
-    # One worker process under a nanny: when it dies the nanny starts another, and the scheduler reruns the file.
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+    # Two worker processes: when one dies, the scheduler reruns its file on the other (whether or not the
+    # dead one's nanny manages to start a replacement, which is racy on a small machine).
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   worker_class=distributed.Nanny) as cluster, distributed.Client(cluster) as client:
         obs = read(paths, client=client, themes=themes)
     assert marker.exists()  # a worker did die
