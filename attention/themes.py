@@ -57,6 +57,26 @@ AMBIGUOUS_SYMBOLS = frozenset({
     "MAGS", "META", "NOW", "ON", "ONE", "OPEN", "PLAY", "REAL", "RUN", "RUT", "SEE", "SO", "TELL", "WELL",
 })
 _SYMBOL = re.compile(r"[A-Z0-9]{1,5}(?:\.[A-Z])?")
+#: The Unicode hyphens and dashes people (and word processors) put inside names: "AI\u2011heavy", "small\u2010cap".
+_HYPHENS = "\u2010\u2011\u2012\u2013"
+_FOLD = str.maketrans(dict.fromkeys(_HYPHENS, "-"))
+# An OCC option symbol after its root ticker: expiry yymmdd, C or P, strike ("IWM251219C260", "NVDA250117P135.5").
+_OPTION_SUFFIX = r"(?:[0-9]{6}[CP][0-9]{1,8}(?:\.[0-9]{1,3})?)?"
+
+
+def _fold_hyphens(text: str) -> str:
+    """``text`` with the Unicode hyphens and dashes of ``_HYPHENS`` written as ``-``.
+
+    Theme patterns are written with ASCII separators; text from news pages
+    and word processors joins words with non-breaking hyphens (U+2011) or en
+    dashes, which :meth:`Theme.mentions` reads as ``-``.
+
+    Examples
+    --------
+    >>> _fold_hyphens("AI\u2011heavy stocks")
+    'AI-heavy stocks'
+    """
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def _strings(value: Any, argument: str) -> tuple[str, ...]:
@@ -213,7 +233,10 @@ class Theme:
         words = [s for s in self._counted_symbols() if s in AMBIGUOUS_SYMBOLS]
         exclusions = self.exclude_patterns + ((_lower_case_word(words),) if words else ())
         skip = "(?!{})".format("|".join(f"(?:{p})" for p in exclusions)) if exclusions else ""
-        alias = "(?:{})(?!\\w)".format("|".join(f"(?:{p})" for p in self.patterns))
+        counted = self._counted_symbols()
+        # A ticker also counts as the root of an option symbol: IWM251219C260 is an IWM call.
+        tickers = [f"{_ticker_pattern(counted)}{_OPTION_SUFFIX}"] if counted else []
+        alias = "(?:{})(?!\\w)".format("|".join([f"(?:{p})" for p in self.reddit_patterns] + tickers))
         if not negations and not skip:
             return rf"(?<!\w){alias}"
         # Find an alias first and check the guards only where one starts: tried at every
@@ -221,12 +244,12 @@ class Theme:
         return rf"(?<!\w)(?={alias}){negations}{skip}{alias}"
 
     def mentions(self, text: str) -> bool:
-        """Whether ``text`` mentions the theme."""
-        return self._regex.search(text or "") is not None
+        """Whether ``text`` mentions the theme (Unicode hyphens read as ``-``, see ``_fold_hyphens``)."""
+        return self._regex.search(_fold_hyphens(text or "")) is not None
 
     def count_mentions(self, text: str) -> int:
         """How many times ``text`` mentions the theme."""
-        return sum(1 for _ in self._regex.finditer(text or ""))
+        return sum(1 for _ in self._regex.finditer(_fold_hyphens(text or "")))
 
 
 #: Small caps: iShares Russell 2000 (IWM) and Core S&P Small-Cap (IJR).
@@ -242,9 +265,13 @@ MAGNIFICENT_SEVEN_FLOW_ETFS = ("XLK", "XLC", "XLY")
 # Separators people put inside a name: "small-cap", "small_caps", "smallcap".
 _SEP = r"[-_ ]?"
 _AI_QUALIFIERS = ("related|linked|focused|centric|heavy|exposed|driven|themed|based|chip|semiconductor"
-                  "|infrastructure|data[-_ ]cent(?:er|re)")
+                  "|infrastructure|data[-_ ]cent(?:er|re)|software|saas|hardware|tech|hype|growth")
+# What one invests in, and the market's words for a group of holdings ("the AI sector", "AI exposure").
 _AI_NOUNS = ("stocks?|shares|equities|names|plays?|trades?|bubble|darlings?|winners|basket|etfs?|rally|companies"
-             "|firms|chipmakers?|titans|leaders|beneficiaries|bets?|players")
+             "|firms|chipmakers?|titans|leaders|beneficiaries|bets?|players|sectors?|space|theme|exposure"
+             "|valuations?|dip|sell[-_ ]?offs?|rout|mania")
+# Who holds the exposure, up to three words before how: "shares of chip and power companies exposed to AI".
+_AI_HOLDERS = r"(?:stocks?|shares|equities|names|companies|firms|utilities|plays|businesses)(?: [a-z,]{1,16}){0,3}"
 # Up to two qualifiers ("AI-related chip stocks"), then a word for something one invests in:
 # "AI trade", not "AI boom" (the technology).
 _AI_TAIL = rf"(?:(?:{_AI_QUALIFIERS})[-_ ]){{0,2}}(?:{_AI_NOUNS})"
@@ -258,7 +285,8 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
         "small-cap stocks",
         google_query="small cap stocks",
         reddit_patterns=(
-            rf"small{_SEP}caps?",
+            rf"small{_SEP}cap(?:s|itali[sz]ation)?",
+            r"smaller[-_]caps?",
             r"small(?:er)?[-_ ](?:company[-_ ])?stocks",
             rf"small{_SEP}(?:and|&|or|\+)?{_SEP}mid{_SEP}caps?",  # small and mid caps, small-mid-cap
             rf"smid{_SEP}caps?",
@@ -286,6 +314,14 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
             *(rf"ai{sep}{_AI_TAIL}" for sep in (" ", "-", r" \(artificial intelligence\) ")),
             rf"(?:a\.i\.?|'ai')[-_ ]?{_AI_TAIL}",
             rf"artificial[-_ ]intelligence(?:[-_ ]\(?ai\)?| & robotics)?[-_ ]{_AI_TAIL}",
+            # "crowded AI and mega-cap trades", "AI and chip stocks"
+            rf"ai (?:and|&|or) [a-z0-9]+(?:-[a-z0-9]+)?[-_ ]{_AI_TAIL}",
+            # "Is A.I. a bubble?", "AI may be entering a bubble": a few plain words between.
+            r"(?:ai|a\.i\.?|artificial intelligence)(?: [a-z]{1,12}){1,4} bubble",
+            # The other way round: "stocks tied to AI", "companies exposed to AI", "names reliant on the AI boom".
+            # Written to end in " ai" or "artificial intelligence", the literals the archive prefilter looks for.
+            *(rf"{_AI_HOLDERS} (?:tied|linked|exposed|levered|leveraged|geared|reliant|dependent) (?:to|on)(?: the)?"
+              rf" {ai}" for ai in ("ai", "artificial intelligence")),
         ),
         ticker="QQQ",
         benchmark="SPY",

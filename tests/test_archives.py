@@ -344,6 +344,10 @@ TRICKY_TEXTS = [
     "emoji \U0001f680 IWM \U0001f680",
     "MAG7",
     "mag\u00a07",
+    "AI\u2011heavy stocks",
+    "small\u2013cap value",
+    "Mag\u20117 earnings",
+    "stocks tied to AI",
     "artificial intelligence stock",
     "nothing to see",
     "",
@@ -389,8 +393,10 @@ def test_required_literals():
 
     assert build(DEFAULT_THEMES) == {
         b"small", b"smid", b"stocks", b"russel", b"r2k", b"iwm", b"ijr", b"rut", b"rty", b"mag",
-        b"ai ", b"ai-", b"a.i", b"'ai'", b"intelligence",
+        b"ai ", b"ai-", b"a.i", b"'ai'", b"intelligence", b" ai", b" bubble",
+        b"ai\xe2\x80", b"ai\\u201",  # "ai" before a Unicode hyphen, raw or escaped
     }  # "magnificent" is found wherever "mag" is: not searched for on its own
+    assert all(any(h.startswith(stem) for stem in archives._HYPHEN_STEMS) for h in archives._HYPHEN_BYTES)
     energy = Theme("energy", reddit_patterns=[r"[Ee]nergy stocks?|\$XLE"])
     assert build([energy]) == {b"energy stock", b"$xle"}
 

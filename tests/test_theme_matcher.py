@@ -86,11 +86,13 @@ def test_archive_prefilter_never_skips_a_labelled_mention(snippets, basket):
 FRAGMENTS = ["small", "cap", "caps", "Russel", "Russell", "2000", "2k", "IWM", "RUT", "rut", "^", "$", "IJR", "AI",
              "A.I.", "ai", "'", "stocks", "trade", "chip", "related", "mag", "Mag", "7", "seven", "Magnificent",
              "MAGS", "META", "meta", "NVDA", "non", "ex", "not", "the", "(1960)", ".62", "shotgun", "SmallCap",
-             "Discoveries", "S&P", "and", "mid", "&", "film", "\n", "\u0130", "\u00e9"]
+             "Discoveries", "S&P", "and", "mid", "&", "film", "\n", "\u0130", "\u00e9", "tied to", "exposed to the",
+             "companies", "bubble", "is", "IWM251219C260"]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(FRAGMENTS), st.sampled_from(["", " ", "-", "_", ".", "/"])),
+@given(st.lists(st.tuples(st.sampled_from(FRAGMENTS),
+                          st.sampled_from(["", " ", "-", "_", ".", "/", "\u2011", "\u2013"])),
                 max_size=8))
 def test_archive_prefilter_never_skips_a_generated_mention(parts):
     text = "".join(a + b for a, b in parts)

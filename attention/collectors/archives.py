@@ -79,7 +79,7 @@ import pandas as pd
 from .._typing import DateLike, StrPath, ThemesArg
 from .._validate import utc_day
 from ..errors import AttentionWarning, DataError, MissingDependencyError
-from ..themes import DEFAULT_THEMES, Theme, get_theme
+from ..themes import _HYPHENS, DEFAULT_THEMES, Theme, get_theme
 from ._archive_runs import Checkpoint, optional, run_dask, run_local
 from .reddit_items import _daily_metrics, _score_items, clean_text, items_frame
 
@@ -121,6 +121,10 @@ _VERBATIM = frozenset(range(0x20, 0x7F)) - set(b'"\\/')
 #: lines, starting at one of :data:`_DISGUISE_KEYS` and at most 6 bytes long.
 _DISGUISED = re.compile(rb"\xc4[\xb0\xb1]|\xc5\xbf|\xe2\x84\xaa|\\u(?:013[01]|017f|212a|00[2-7][0-9a-f])")
 _DISGUISE_KEYS = (b"\xc4", b"\xc5", b"\xe2\x84\xaa", b"\\u0", b"\\u212a")
+#: The Unicode hyphens :meth:`Theme.mentions` reads as "-", as raw lines write them (UTF-8 or escaped).
+_HYPHEN_BYTES = tuple(h.encode() for h in _HYPHENS) + tuple(f"\\u{ord(h):04x}".encode() for h in _HYPHENS)
+#: What each of those begins with: a literal ending in "-" ("ai-") is looked for with these in its place too.
+_HYPHEN_STEMS = (b"\xe2\x80", b"\\u201")
 # Possessive repeats and atomic groups came with Python 3.11.
 _REPEATS = {getattr(_sre_parse, op) for op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
             if hasattr(_sre_parse, op)}
@@ -388,6 +392,9 @@ class _Aliases:
         for key in sorted(checks, key=len):
             host = next((h for h in merged if h in key), key)
             merged.setdefault(host, []).extend(checks[key])
+        # "AI\u2011heavy" holds no "ai-": look for "ai" before the bytes a Unicode hyphen starts with.
+        merged.update((key[:-1] + stem, merged[key]) for key in list(merged) if key.endswith(b"-")
+                      for stem in _HYPHEN_STEMS)
         merged.update((key, [(_DISGUISED, 6)]) for key in _DISGUISE_KEYS)
         return cls(merged)
 
@@ -398,7 +405,14 @@ class _Aliases:
             hi = stop if width is None else min(stop, at + len(key) + width)
             if regex.search(low, lo, hi):
                 return True
-        return False
+        if all(low.find(stem, start, stop) < 0 for stem in _HYPHEN_STEMS):
+            return False
+        # A match may hide behind a Unicode hyphen, which Theme.mentions reads as "-": look again at the
+        # whole line with them written so (rare: only lines holding one, where the plain check failed).
+        line = bytes(low[start:stop])
+        for hyphen in _HYPHEN_BYTES:
+            line = line.replace(hyphen, b"-")
+        return any(regex.search(line) for regex, _ in self.keys[key])
 
     def search(self, line: bytes | bytearray) -> bool:
         """Whether ``line`` may mention a theme."""
