@@ -265,11 +265,11 @@ MAGNIFICENT_SEVEN_FLOW_ETFS = ("XLK", "XLC", "XLY")
 # Separators people put inside a name: "small-cap", "small_caps", "smallcap".
 _SEP = r"[-_ ]?"
 _AI_QUALIFIERS = ("related|linked|focused|centric|heavy|exposed|driven|themed|based|chip|semiconductor"
-                  "|infrastructure|data[-_ ]cent(?:er|re)|software|saas|hardware|tech|hype|growth")
+                  "|infrastructure|data[-_ ]cent(?:er|re)|software|saas|hardware|tech|hype|growth|adjacent|concept|market")
 # What one invests in, and the market's words for a group of holdings ("the AI sector", "AI exposure").
-_AI_NOUNS = ("stocks?|shares|equities|names|plays?|trades?|bubble|darlings?|winners|basket|etfs?|rally|companies"
+_AI_NOUNS = ("stocks?|shares|equities|names|plays?|trades?|bubble|darlings?|winners|basket|etfs?|rall(?:y|ies)|companies"
              "|firms|chipmakers?|titans|leaders|beneficiaries|bets?|players|sectors?|space|theme|exposure"
-             "|valuations?|dip|sell[-_ ]?offs?|rout|mania")
+             "|valuations?|dip|sell[-_ ]?offs?|rout|mania|gains|positions|holdings")
 # Who holds the exposure, up to three words before how: "shares of chip and power companies exposed to AI".
 _AI_HOLDERS = r"(?:stocks?|shares|equities|names|companies|firms|utilities|plays|businesses)(?: [a-z,]{1,16}){0,3}"
 # Up to two qualifiers ("AI-related chip stocks"), then a word for something one invests in:
@@ -277,7 +277,9 @@ _AI_HOLDERS = r"(?:stocks?|shares|equities|names|companies|firms|utilities|plays
 _AI_TAIL = rf"(?:(?:{_AI_QUALIFIERS})[-_ ]){{0,2}}(?:{_AI_NOUNS})"
 # Up to 80 characters of the same sentence (a "." inside a word, as in code, does not end it).
 _SENTENCE = r"(?:[^.!?\n]|\.(?=\S)){0,80}?"
-_NEGATIONS = ("non-", "non ", "not ", "ex-", "ex ", "excluding ", "excluding the ", "anti-", "near-")
+# Right before a name, these make it the complement ("ex-Mag 7", "stocks outside the Magnificent Seven").
+_NEGATIONS = ("non-", "non ", "not ", "ex-", "ex ", "excluding ", "excluding the ", "anti-", "near-", "aside from ",
+              "aside from the ", "outside ", "outside the ", "outside of the ", "beyond the ")
 
 #: The three themes of the January 2026 small-cap story: small caps, AI stocks, the Magnificent Seven.
 DEFAULT_THEMES: tuple[Theme, ...] = (
@@ -322,12 +324,16 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
             # Written to end in " ai" or "artificial intelligence", the literals the archive prefilter looks for.
             *(rf"{_AI_HOLDERS} (?:tied|linked|exposed|levered|leveraged|geared|reliant|dependent) (?:to|on)(?: the)?"
               rf" {ai}" for ai in ("ai", "artificial intelligence")),
+            # "the winners of the AI revolution", "exposure to generative AI", "bets on AI"
+            *(rf"(?:winners|losers|beneficiaries|bets?|exposure) (?:of|from|in|on|to)(?: the)?(?: [a-z]{{1,12}})? {ai}"
+              for ai in ("ai", "artificial intelligence")),
         ),
         ticker="QQQ",
         benchmark="SPY",
         negations=_NEGATIONS,
-        # "AI plays a role" is the technology, not an AI play.
-        exclude_patterns=(r"(?:a\.i\.?|ai) plays? (?:a|an|the|its|with|in|on|to|by|chess|games?)(?!\w)",),
+        # "AI plays a role" is the technology, not an AI play; so is the "AI boom" that has winners.
+        exclude_patterns=(r"(?:a\.i\.?|ai) plays? (?:a|an|the|its|with|in|on|to|by|chess|games?)(?!\w)",
+                          r"(?:winners|losers|beneficiaries)(?: [a-z]{1,12}){1,3} (?:ai|artificial intelligence) boom"),
         flow_etfs=AI_FLOW_ETFS,
     ),
     Theme(

@@ -630,7 +630,7 @@ def test_real_wsb_items(wsb_items):
 
 def test_real_wsb_mentions(wsb_items):
     counts = {t.name: int(wsb_items["text"].map(t.mentions).sum()) for t in DEFAULT_THEMES}
-    assert counts == {"small-cap stocks": 14, "AI stocks": 15, "Magnificent Seven": 9}
+    assert counts == {"small-cap stocks": 14, "AI stocks": 16, "Magnificent Seven": 9}
     ai = get_theme("AI stocks")
     said = wsb_items[wsb_items["text"].str.contains("SAID")]
     assert len(said) == 4 and not said["text"].map(ai.mentions).any()  # SAID is no AI
@@ -639,7 +639,7 @@ def test_real_wsb_mentions(wsb_items):
 
     frame = aggregate_items(wsb_items)
     mentions = frame[frame["metric"] == "mentions"].groupby("term")["value"].sum()
-    assert mentions.to_dict() == {"AI stocks": 15.0, "Magnificent Seven": 9.0, "small-cap stocks": 14.0}
+    assert mentions.to_dict() == {"AI stocks": 16.0, "Magnificent Seven": 9.0, "small-cap stocks": 14.0}
     mag = frame[(frame["term"] == "Magnificent Seven") & (frame["metric"] == "mentions")]
     assert mag.set_index(mag["date"].dt.strftime("%m-%d"))["value"].to_dict() == {
         "06-29": 2.0, "06-30": 1.0, "07-01": 4.0, "07-02": 2.0}

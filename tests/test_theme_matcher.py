@@ -19,9 +19,9 @@ from attention.collectors.archives import _Aliases
 
 SNIPPETS = Path(__file__).parent / "data" / "themes" / "labelled_snippets.csv"
 LABEL = {"small-cap stocks": "small_caps", "AI stocks": "ai_stocks", "Magnificent Seven": "mag7"}
-SPLITS = ("train", "holdout-1", "holdout-2", "holdout-3")
+SPLITS = ("train", "holdout-1", "holdout-2", "holdout-3", "holdout-4")
 #: Recall each theme keeps (measured, rounded down): on every split, and on all snippets together.
-RECALL_FLOOR = {"small-cap stocks": (0.85, 0.93), "AI stocks": (0.60, 0.75), "Magnificent Seven": (0.94, 0.97)}
+RECALL_FLOOR = {"small-cap stocks": (0.90, 0.96), "AI stocks": (0.75, 0.85), "Magnificent Seven": (0.97, 0.99)}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_the_basket_counts_members_and_nothing_else(snippets):
     with_basket = snippets["text"].map(get_theme("Magnificent Seven", basket=True).mentions)
     without = snippets["text"].map(get_theme("Magnificent Seven").mentions)
     assert precision_recall(with_basket, truth) >= (0.95, 0.95)
-    assert precision_recall(without, truth)[1] < 0.5  # most ticker-only mentions need the basket
+    assert precision_recall(without, truth)[1] < 0.6  # nearly half of these mentions need the basket
     assert (without & ~with_basket).sum() == 0
 
 

@@ -444,6 +444,12 @@ class _Aliases:
         return sorted(found.items())
 
 
+@functools.lru_cache(maxsize=16)
+def _aliases(themes: tuple[Theme, ...]) -> _Aliases | None:
+    """:meth:`_Aliases.build`, once per process and set of themes: building costs as much as scanning 10 MB."""
+    return _Aliases.build(themes)
+
+
 def _subreddit_prefilter(names: Iterable[str]) -> re.Pattern[bytes]:
     """A bytes regex for ``breddit":"<name>"`` (of ``"subreddit"``) in any case, or a value holding an escape."""
     alternatives = b"|".join(re.escape(n.encode("ascii")) for n in sorted(names))
@@ -736,7 +742,7 @@ def _scan(source: _Source, names: frozenset[str] | None, themes: tuple[Theme, ..
           hi: float | None, chunk_size: int) -> tuple[pd.DataFrame, Counter[str]]:
     """Items of one file and what became of each line read: ``read``, ``kept`` and the :data:`DROP_REASONS`."""
     subreddit = _subreddit_prefilter(names) if names is not None else None
-    aliases = _Aliases.build(themes)
+    aliases = _aliases(themes)
     records: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     tally = _Tally()
