@@ -60,8 +60,9 @@ _SYMBOL = re.compile(r"[A-Z0-9]{1,5}(?:\.[A-Z])?")
 #: The Unicode hyphens and dashes people (and word processors) put inside names: "AI\u2011heavy", "small\u2010cap".
 _HYPHENS = "\u2010\u2011\u2012\u2013"
 _FOLD = str.maketrans(dict.fromkeys(_HYPHENS, "-"))
-# An OCC option symbol after its root ticker: expiry yymmdd, C or P, strike ("IWM251219C260", "NVDA250117P135.5").
-_OPTION_SUFFIX = r"(?:[0-9]{6}[CP][0-9]{1,8}(?:\.[0-9]{1,3})?)?"
+# An option symbol after its root ticker: expiry (yymmdd as OCC writes it, or yyyymmdd), C or P, strike
+# ("IWM251219C260", "IWM20251219C260", "NVDA250117P135.5").
+_OPTION_SUFFIX = r"(?:[0-9]{6}(?:[0-9]{2})?[CP][0-9]{1,8}(?:\.[0-9]{1,3})?)?"
 
 
 def _fold_hyphens(text: str) -> str:

@@ -11,12 +11,17 @@ HITS = {
         "$IWM calls", "IWM puts", "$RUT breakout", "RUT puts", "^RUT", "$rut", "RTY futures", "IJR",
         "R2K squeeze", "SMALL CAP season", "small and mid caps", "small & mid-cap", "SMID cap",
         "smaller stocks", "small-company stocks", "S&P SmallCap 600", "Invesco S&P SmallCap Financials ETF",
+        "small\u2011cap value", "small\u2013caps", "U.S. small-capitalisation shares", "smaller-cap companies",
+        "Buy the IWM20251219C260 call", "IWM251219P200",
     ],
     "AI stocks": ["AI stocks are done", "the AI trade", "ai names keep going", "AI bubble?", "AI-stocks",
                   "A.I. stocks", "A.I stocks", "AI chip stocks", "AI-related chip stocks", "AI data center names",
                   "'AI' names", "an AI play", "artificial intelligence stocks", "artificial-intelligence-ai-stocks",
-                  "Artificial Intelligence & Robotics ETF", "AI (artificial intelligence) chip darling"],
-    "Magnificent Seven": ["Mag 7 earnings", "MAG7 dump", "mag7", "MAG-7", "Mag7s", "mag_7", "the Magnificent Seven",
+                  "Artificial Intelligence & Robotics ETF", "AI (artificial intelligence) chip darling",
+                  "AI\u2011heavy stocks", "stocks tied to AI", "shares of power companies exposed to AI",
+                  "crowded AI and mega-cap trades", "Is A.I. a bubble?", "a standout in the AI sector",
+                  "buying the AI dip", "the winners of the AI revolution", "AI-driven rallies", "AI concept stocks"],
+    "Magnificent Seven": ["Mag\u20117 earnings", "Mag 7 earnings", "MAG7 dump", "mag7", "MAG-7", "Mag7s", "mag_7", "the Magnificent Seven",
                           "magnificent 7", "mag seven rotation", "the Magnificient Seven", "MAGS ETF", "$mags"],
 }
 MISSES = {
@@ -24,12 +29,14 @@ MISSES = {
                          "Russell 1000", "non-small-cap", "not small cap companies", "2023 was good for SmallCap Discoveries",
                          "a small stock position"],
     "AI stocks": ["SAID stocks", "maid stocks", "AI", "OpenAI", "aid trade", "non-AI stocks", "anti-AI stocks",
-                  "ex-AI names", "the AI boom", "AI plays a big role", "AI plays chess"],
+                  "ex-AI names", "the AI boom", "AI plays a big role", "AI plays chess", "AI investments in data centres",
+                  "one of the biggest winners in the latest AI boom", "stocks tied to AIG"],
     "Magnificent Seven": ["magnitude 7 quake", "mag 70", "mag77", "magazine 7", "the seven", "magnificent view",
                           "a box of mag 7.62mm rounds", "FN MAG 7.62 machine gun", "The Magnificent Seven (1960)",
                           "The Magnificent Seven is a 1960 American Western film", "the S&P 500 ex-Mag 7",
                           "excluding the Magnificent Seven", "the MAG-7 is a compact shotgun", "7mm mags",
-                          "meta", "$MSFT $TSLA $GOOGL"],
+                          "meta", "$MSFT $TSLA $GOOGL", "aside from the Mag7, the S&P rose",
+                          "stocks outside the Magnificent Seven"],
 }
 
 
