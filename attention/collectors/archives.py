@@ -405,14 +405,21 @@ class _Aliases:
             hi = stop if width is None else min(stop, at + len(key) + width)
             if regex.search(low, lo, hi):
                 return True
-        if all(low.find(stem, start, stop) < 0 for stem in _HYPHEN_STEMS):
-            return False
-        # A match may hide behind a Unicode hyphen, which Theme.mentions reads as "-": look again at the
-        # whole line with them written so (rare: only lines holding one, where the plain check failed).
-        line = bytes(low[start:stop])
-        for hyphen in _HYPHEN_BYTES:
-            line = line.replace(hyphen, b"-")
-        return any(regex.search(line) for regex, _ in self.keys[key])
+        return self._behind_hyphen(low, key, at, start, stop)
+
+    def _behind_hyphen(self, low: bytes | bytearray, key: bytes, at: int, start: int, stop: int) -> bool:
+        """Whether a match holding the literal at ``at`` hides behind a Unicode hyphen (read as "-" when matched)."""
+        for regex, width in self.keys[key]:
+            # The match's ``width`` characters take at most 6 bytes each (an escape such as \u2011).
+            lo = start if width is None else max(start, at - 6 * width)
+            hi = stop if width is None else min(stop, at + len(key) + 6 * width)
+            window = bytes(low[lo:hi])
+            if any(stem in window for stem in _HYPHEN_STEMS):
+                for hyphen in _HYPHEN_BYTES:
+                    window = window.replace(hyphen, b"-")
+                if regex.search(window):
+                    return True
+        return False
 
     def search(self, line: bytes | bytearray) -> bool:
         """Whether ``line`` may mention a theme."""
