@@ -35,7 +35,7 @@ from attention.collectors.reddit_items import clean_text
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 LABEL = {"small-cap stocks": "small_caps", "AI stocks": "ai_stocks", "Magnificent Seven": "mag7"}
-SPLITS = ("train", "holdout-1", "holdout-2", "holdout-3", "holdout-4", "all")
+SPLITS = ("train", "holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "all")
 #: The default themes' alias patterns before this matcher (release 0.1).
 OLD_THEMES = (
     Theme("small-cap stocks", reddit_patterns=[r"small[- ]?caps?(?: stocks?)?", r"russell ?2000", r"russell 2k",
