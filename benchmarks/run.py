@@ -106,7 +106,8 @@ def bench_demo():
 
 
 OTHERS = (("loop_speed.py", "--subset", "100"), ("stitching.py",), ("sentiment.py",), ("archives.py",),
-          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",), ("calibration.py", "--quick"), ("flows.py",))
+          ("google_requests.py",), ("matcher.py",), ("dask_scan.py",), ("scan_passes.py",), ("calibration.py", "--quick"),
+          ("flows.py",))
 
 
 if __name__ == "__main__":
