@@ -212,8 +212,8 @@ class Theme:
 
         Negations and exclusions only ever cancel matches, so a text that
         :meth:`mentions` the theme always holds a match of one of these
-        (ignoring word boundaries): a safe prefilter, and the phrases to
-        search for.
+        (ignoring word boundaries, and once its Unicode hyphens are read as
+        ``-``): a safe prefilter, and the phrases to search for.
         """
         counted = self._counted_symbols()
         return self.reddit_patterns + ((_ticker_pattern(counted),) if counted else ())
@@ -231,10 +231,10 @@ class Theme:
         # would not match; look for "not a word character" on either side.
         # A negation counts only as a whole word: "anon AI stocks" keeps its match.
         negations = "".join(rf"(?<!(?<!\w){re.escape(n)})" for n in self.negations)
-        words = [s for s in self._counted_symbols() if s in AMBIGUOUS_SYMBOLS]
+        counted = self._counted_symbols()
+        words = [s for s in counted if s in AMBIGUOUS_SYMBOLS]
         exclusions = self.exclude_patterns + ((_lower_case_word(words),) if words else ())
         skip = "(?!{})".format("|".join(f"(?:{p})" for p in exclusions)) if exclusions else ""
-        counted = self._counted_symbols()
         # A ticker also counts as the root of an option symbol: IWM251219C260 is an IWM call.
         tickers = [f"{_ticker_pattern(counted)}{_OPTION_SUFFIX}"] if counted else []
         alias = "(?:{})(?!\\w)".format("|".join([f"(?:{p})" for p in self.reddit_patterns] + tickers))
@@ -266,11 +266,12 @@ MAGNIFICENT_SEVEN_FLOW_ETFS = ("XLK", "XLC", "XLY")
 # Separators people put inside a name: "small-cap", "small_caps", "smallcap".
 _SEP = r"[-_ ]?"
 _AI_QUALIFIERS = ("related|linked|focused|centric|heavy|exposed|driven|themed|based|chip|semiconductor"
-                  "|infrastructure|data[-_ ]cent(?:er|re)|software|saas|hardware|tech|hype|growth|adjacent|concept|market")
+                  "|infrastructure|data[-_ ]cent(?:er|re)|software|saas|hardware|tech|hype|growth|adjacent"
+                  "|concept|market")
 # What one invests in, and the market's words for a group of holdings ("the AI sector", "AI exposure").
-_AI_NOUNS = ("stocks?|shares|equities|names|plays?|trades?|bubble|darlings?|winners|basket|etfs?|rall(?:y|ies)|companies"
-             "|firms|chipmakers?|titans|leaders|beneficiaries|bets?|players|sectors?|space|theme|exposure"
-             "|valuations?|dip|sell[-_ ]?offs?|rout|mania|gains|positions|holdings")
+_AI_NOUNS = ("stocks?|shares|equities|names|plays?|trades?|bubble|darlings?|winners|basket|etfs?|rall(?:y|ies)"
+             "|companies|firms|chipmakers?|titans|leaders|beneficiaries|bets?|players|sectors?|space|theme"
+             "|exposure|valuations?|dip|sell[-_ ]?offs?|rout|mania|gains|positions|holdings")
 # Who holds the exposure, up to three words before how: "shares of chip and power companies exposed to AI".
 _AI_HOLDERS = r"(?:stocks?|shares|equities|names|companies|firms|utilities|plays|businesses)(?: [a-z,]{1,16}){0,3}"
 # Up to two qualifiers ("AI-related chip stocks"), then a word for something one invests in:

@@ -26,8 +26,14 @@ import zstandard
 from archives import decompress_only, interleaved, write_dump
 from dask_scan import month_lines, wsb_texts
 
-from attention.collectors.archives import (DEFAULT_SUBREDDITS, MAX_WINDOW, _aliases, _candidates, _subreddit_prefilter,
-                                           _Tally)
+from attention.collectors.archives import (
+    DEFAULT_SUBREDDITS,
+    MAX_WINDOW,
+    _aliases,
+    _candidates,
+    _subreddit_prefilter,
+    _Tally,
+)
 from attention.themes import DEFAULT_THEMES
 
 CHUNK = 2**20
