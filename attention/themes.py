@@ -220,7 +220,10 @@ class Theme:
 
     @property
     def regex(self) -> re.Pattern[str]:
-        """The compiled matcher (aliases, counted tickers, negations and exclusions in one expression)."""
+        """The compiled matcher (aliases, counted tickers, negations and exclusions in one expression).
+
+        :meth:`mentions` applies it to the text with Unicode hyphens written as ``-``.
+        """
         return self._regex
 
     def _counted_symbols(self) -> tuple[str, ...]:

@@ -35,10 +35,13 @@ lines are JSON-escaped (``\\n``, ``\\"``, ``\\u2019``). It ignores the word
 boundaries (an escape such as ``\\n`` right before an alias would defeat
 them); it is used only if every theme pattern provably matches nothing but
 printable ASCII other than ``" \\ /`` (which JSON may write as two-character
-escapes), with no anchors or look-arounds of its own; and a line where a
+escapes), with no anchors or look-arounds of its own; a line where a
 character of a match could hide - written as a ``\\u00XX`` escape, or as one
 of the four non-ASCII letters that case-insensitive matching folds onto
-ASCII ones (``İ ı ſ K``) - is parsed anyway. The default themes qualify;
+ASCII ones (``İ ı ſ K``) - is parsed anyway; and around each literal found,
+Unicode hyphens (``small\u2011cap``, raw or escaped, which
+:meth:`Theme.mentions <attention.themes.Theme.mentions>` reads as ``-``) are
+read as ``-`` too. The default themes qualify;
 other patterns silently turn the raw alias search off, which is slower but
 never wrong. Subreddit names must be plain Reddit names (letters, digits,
 ``_``); a ``subreddit`` value holding an escape is parsed, and the key itself
