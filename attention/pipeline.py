@@ -419,7 +419,7 @@ def run(
     from .collectors.reddit import DEFAULT_SUBREDDITS
     from .correlation import feedback_loop
     from .correlation._screen import bh_screen
-    from .store import Store
+    from .store import _opened
 
     chosen = _themes(themes)
     if not (google or reddit):
@@ -437,10 +437,9 @@ def run(
     shares, sectors = _given_shares(flows), None
     failed: dict[str, str] = {}
     proxy_only = isinstance(flows, str) and flows == "proxy"
-    opened = store if store is None or isinstance(store, Store) else Store(store)
     frames: list[pd.DataFrame] = []
     notes: list[str] = []
-    try:
+    with _opened(store) as opened:
         if google:
             frames.append(collect_google_trends(chosen, first, last, resolution="weekly", store=opened,
                                                 session=google_session, politeness=politeness, progress=progress))
@@ -456,9 +455,6 @@ def run(
                 if why_not:
                     notes.append(f"The sector claim is not checked: the SPDR sector funds could not be collected"
                                  f" ({why_not}).")
-    finally:
-        if opened is not store and opened is not None:
-            opened.close()
     observations = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     panel: dict[tuple[str, str], pd.Series] = {}

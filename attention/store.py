@@ -608,6 +608,24 @@ class Store:
 _RESPONSE_COLUMNS = "key, source, request, status, body, fetched_at"
 
 
+@contextlib.contextmanager
+def _opened(store: Store | StrPath | None) -> Iterator[Store | None]:
+    """``store`` as a :class:`Store` for a ``with`` block, as every collector takes it.
+
+    A path is opened here and closed when the block ends, even on error; a
+    Store (or None) is used as given and left open, as its owner may go on
+    using it.
+    """
+    if store is None or isinstance(store, Store):
+        yield store
+        return
+    opened = Store(store)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
 def _response(row: tuple[Any, ...]) -> dict[str, Any]:
     return {
         "key": row[0],

@@ -544,7 +544,7 @@ def collect_official_regions(
     0  US-TX                   100.0
     1  US-VT                    25.0
     """
-    from ..store import Store
+    from ..store import _opened
 
     values = [terms] if isinstance(terms, str) else list(terms)
     first, last = _day(start, "start"), _day(end, "end")
@@ -552,8 +552,7 @@ def collect_official_regions(
     bodies = [official_spec(term, first, last, geo=geo, breakdown=level) for term in values]
     client = OfficialTrends(session, credentials=credentials, api_key=api_key, project=project,
                             politeness=politeness)
-    opened = store if store is None or isinstance(store, Store) else Store(store)
-    try:
+    with _opened(store) as opened:
         frames = [
             answer(opened, _store_key("fetchGeoBreakdown", body),
                    fetch=functools.partial(client.run, "fetchGeoBreakdown", body),
@@ -561,9 +560,6 @@ def collect_official_regions(
                    name="Google Trends API", request={"url": f"{OFFICIAL_URL}:fetchGeoBreakdown", **body})[0]
             for term, body in zip(values, bodies)
         ]
-    finally:
-        if opened is not store and opened is not None:
-            opened.close()
     return pd.concat(frames, ignore_index=True)
 
 

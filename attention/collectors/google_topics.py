@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -258,6 +257,8 @@ def collect_related_topics(
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
     connection = _Connection(session, politeness)
     rows: list[dict[str, Any]] = []
+    from ..store import _opened
+
     with _opened(store) as opened:
         for label, query in labels.items():
             request = {"endpoint": "related_topics", "term": query, "time": timeframe, "geo": geo,
@@ -389,6 +390,8 @@ def collect_interest_by_region(
     queries = list(labels.values())
     request = {"endpoint": "region", "terms": queries, "time": timeframe, "geo": geo, "category": category,
                "gprop": gprop, "resolution": connection.resolution}
+    from ..store import _opened
+
     with _opened(store) as opened:
         frame, _ = answer(opened, _key(**request), source=SOURCE, name="Google Trends", request=request,
                           fetch=lambda: connection._flow(queries, timeframe, geo, category, gprop, "GEO_MAP",
@@ -409,22 +412,3 @@ def _range(start: DateLike | None, end: DateLike | None) -> tuple[pd.Timestamp, 
 def _timeframe(start: DateLike | None, end: DateLike | None) -> str:
     first, last = _range(start, end)
     return f"{first:%Y-%m-%d} {last:%Y-%m-%d}"
-
-
-class _opened:
-    """A Store for the duration of a call: the one given, or one opened from a path and closed after."""
-
-    def __init__(self, store: Store | StrPath | None) -> None:
-        from ..store import Store
-
-        self.store = store if store is None or isinstance(store, Store) else Store(store)
-        self.own = self.store is not store
-
-    def __enter__(self) -> Store | None:
-        return self.store
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self.own and self.store is not None:
-            self.store.close()

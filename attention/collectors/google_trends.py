@@ -22,7 +22,7 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
@@ -473,39 +473,37 @@ def collect_google_trends(
     if anchor != "auto" and not isinstance(anchor, str):
         raise DataError(f"anchor: expected a search term or 'auto', got {anchor!r}")
 
-    from ..store import Store
+    from ..store import _opened
 
-    opened = store if store is None or isinstance(store, Store) else Store(store)
     windows = plan_windows(first, last, resolution, overlap=overlap)
     per_batch = len(windows) * draws + (draws if benchmark and len(windows) > 1 else 0)
     guess = 1 if len(queries) <= 5 else math.ceil((len(queries) - 1) / 4)
     bar = _progress_bar(guess * per_batch + (_probes_needed(len(queries)) if anchor == "auto" else 0)) if progress else None
-    collector = _Collector(geo=geo, category=category, gprop=gprop, draws=draws, store=opened,
-                           connection=TrendsConnection(session, politeness), progress=bar)
-    try:
-        batches, anchors, probed = _plan_batches(collector, queries, anchor, first, last)
-        if bar is not None:
-            bar.total = bar.n + len(batches) * per_batch
-            bar.refresh()
-        scaled, flags, spread, meta = _collect(collector, batches, anchors, windows, first, last, benchmark)
-        frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
-        meta["levels"] = _levels(frame, meta, labels, frame.attrs.pop("unit"))
-        _warn_rounding_floor(collector.raw_levels, labels, meta["batch_factors"])
-        _warn_no_data(frame, labels)
-        meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
-                    dropped_partial=frame.attrs.pop("dropped_partial"), probe=probed,
-                    windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
-        if opened is not None:
-            run = "google_trends:" + _key(terms=queries, start=first, end=last, geo=geo, category=category,
-                                          gprop=gprop, resolution=resolution, anchor=anchor, draws=draws,
-                                          benchmark=benchmark)[:16]
-            opened.put_observations(frame, run=run)
-            meta["run"] = run
-    finally:
-        if bar is not None:
-            bar.close()
-        if opened is not store and opened is not None:
-            opened.close()
+    with _opened(store) as opened:
+        collector = _Collector(geo=geo, category=category, gprop=gprop, draws=draws, store=opened,
+                               connection=TrendsConnection(session, politeness), progress=bar)
+        try:
+            batches, anchors, probed = _plan_batches(collector, queries, anchor, first, last)
+            if bar is not None:
+                bar.total = bar.n + len(batches) * per_batch
+                bar.refresh()
+            scaled, flags, spread, meta = _collect(collector, batches, anchors, windows, first, last, benchmark)
+            frame = _assemble(scaled, flags, spread, labels, include_partial, stitched=len(windows) > 1)
+            meta["levels"] = _levels(frame, meta, labels, frame.attrs.pop("unit"))
+            _warn_rounding_floor(collector.raw_levels, labels, meta["batch_factors"])
+            _warn_no_data(frame, labels)
+            meta.update(fetched=collector.fetched, cached=collector.cached, geo=geo, category=category, gprop=gprop,
+                        dropped_partial=frame.attrs.pop("dropped_partial"), probe=probed,
+                        windows=[(f"{a:%Y-%m-%d}", f"{b:%Y-%m-%d}") for a, b in windows])
+            if opened is not None:
+                run = "google_trends:" + _key(terms=queries, start=first, end=last, geo=geo, category=category,
+                                              gprop=gprop, resolution=resolution, anchor=anchor, draws=draws,
+                                              benchmark=benchmark)[:16]
+                opened.put_observations(frame, run=run)
+                meta["run"] = run
+        finally:
+            if bar is not None:
+                bar.close()
     frame.attrs["google_trends"] = meta
     return frame
 
@@ -515,7 +513,7 @@ def _official(labels: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, *,
               store: Store | StrPath | None, session: Any, politeness: Politeness | None, progress: bool,
               credentials: Any, api_key: str | None, project: str | None) -> pd.DataFrame:
     """``backend="official"``: the API's own scale; the web backend's scaling options do not apply."""
-    from ..store import Store
+    from ..store import _opened
     from .google_official import TIME_RESOLUTIONS, OfficialResolution, collect_official
 
     web_only = [n for n, v, default in (("category", category, 0), ("gprop", gprop, ""), ("anchor", anchor, "auto"),
@@ -525,8 +523,7 @@ def _official(labels: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, *,
                         "draws or benchmarks, and documents no category or property filter)")
     if resolution != "auto" and resolution not in TIME_RESOLUTIONS:
         raise DataError(f"resolution: expected 'auto' or one of {tuple(TIME_RESOLUTIONS)}, got {resolution!r}")
-    opened = store if store is None or isinstance(store, Store) else Store(store)
-    try:
+    with _opened(store) as opened:
         frame = collect_official(labels, start, end, geo=geo, resolution=cast(OfficialResolution, resolution),
                                  include_partial=include_partial, store=opened, session=session,
                                  credentials=credentials, api_key=api_key, project=project, politeness=politeness,
@@ -535,9 +532,6 @@ def _official(labels: dict[str, str], start: pd.Timestamp, end: pd.Timestamp, *,
             opened.put_observations(frame, run="google_official:" + hashlib.sha256(
                 json.dumps([sorted(labels.items()), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", geo, resolution])
                 .encode()).hexdigest()[:16])
-    finally:
-        if opened is not store and opened is not None:
-            opened.close()
     return frame
 
 
@@ -815,13 +809,12 @@ def collect_related_queries(
     first = utc_day(start, "start") if start is not None else last - pd.Timedelta(days=365)
     if gprop not in _GPROPS:
         raise DataError(f"gprop: expected one of {_GPROPS}, got {gprop!r}")
-    from ..store import Store
+    from ..store import _opened
 
-    opened = store if store is None or isinstance(store, Store) else Store(store)
     connection = TrendsConnection(session, politeness)
     timeframe = f"{first:%Y-%m-%d} {last:%Y-%m-%d}"
     rows: list[dict[str, Any]] = []
-    try:
+    with _opened(store) as opened:
         for label, query in labels.items():
             request = {"endpoint": "related", "term": query, "time": timeframe, "geo": geo, "category": category,
                        "gprop": gprop}
@@ -829,9 +822,6 @@ def collect_related_queries(
                               fetch=functools.partial(connection.related, query, timeframe, geo, category, gprop),
                               validate=functools.partial(_related_rows, label))
             rows += found
-    finally:
-        if opened is not store and opened is not None:
-            opened.close()
     return pd.DataFrame(rows, columns=["term", "kind", "rank", "query", "value", "formatted_value"])
 
 

@@ -202,14 +202,6 @@ def _key(**request: Any) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _open_store(store: Store | StrPath | None) -> tuple[Store | None, bool]:
-    from ..store import Store
-
-    if store is None or isinstance(store, Store):
-        return store, False
-    return Store(store), True
-
-
 # ---------------------------------------------------------------- public API
 
 
@@ -319,13 +311,11 @@ def fetch_reddit_items(
     """
     sel = _Selection(terms, subreddits, start, end, backend, kinds, politeness)
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
-    store, own_store = _open_store(store)
-    try:
-        return _fetch(sel, store=store, session=session, politeness=politeness, client_id=client_id,
+    from ..store import _opened  # imported when used: it loads sqlite3
+
+    with _opened(store) as opened:
+        return _fetch(sel, store=opened, session=session, politeness=politeness, client_id=client_id,
                       client_secret=client_secret, user_agent=user_agent, reddit=reddit, progress=progress)
-    finally:
-        if own_store and store is not None:
-            store.close()
 
 
 def fetch_reddit_counts(
@@ -380,13 +370,14 @@ def fetch_reddit_counts(
     ([2, 0], 1)
     """
     sel = _Selection(None, subreddits, start, end, "arctic_shift", kinds, politeness)
-    store, own_store = _open_store(store)
     http = ArcticShiftHttp(session, politeness)
     cached = 0
     rows: list[dict[str, Any]] = []
     days = pd.date_range(sel.start, sel.end, freq="D")
     settled = sel.end_ts <= time.time() - SETTLE_SECONDS
-    try:
+    from ..store import _opened
+
+    with _opened(store) as opened:
         for subreddit in sel.subreddits:
             for kind in sel.kinds:
                 counts = dict.fromkeys(days, 0)
@@ -396,7 +387,7 @@ def fetch_reddit_counts(
                     request = {"backend": "arctic_shift", "endpoint": "aggregate", "kind": kind, "params": params}
                     http.progress = f"daily counts of r/{subreddit} {kind}s from {_utc(lo)}"
                     buckets, from_store = answer(
-                        store if settled else None, _key(**request),
+                        opened if settled else None, _key(**request),
                         fetch=functools.partial(http.aggregate, kind, params),
                         validate=lambda text: check_buckets(text, http.progress), source=SOURCE, name="Arctic Shift",
                         request=request)
@@ -407,9 +398,6 @@ def fetch_reddit_counts(
                             counts[day] += count
                 rows += [{"date": d.tz_localize("UTC"), "subreddit": subreddit, "kind": kind, "items": n}
                          for d, n in counts.items()]
-    finally:
-        if own_store and store is not None:
-            store.close()
     frame = pd.DataFrame(rows, columns=["date", "subreddit", "kind", "items"]).astype({"items": "int64"})
     frame.attrs["reddit"] = {**sel.describe(), "requests": http.sent, "answers_cached": cached,
                              "settled": bool(settled)}
@@ -521,26 +509,24 @@ def collect_reddit(
     _check_backend_args(sel.backend, client_id, client_secret, user_agent, reddit, session)
     if totals and sel.backend != "arctic_shift":
         raise DataError(f"totals: needs backend='arctic_shift' (backend is {sel.backend!r})")
-    store, own_store = _open_store(store)
-    try:
-        items = _fetch(sel, store=store, session=session, politeness=politeness, client_id=client_id,
+    from ..store import _opened
+
+    with _opened(store) as opened:
+        items = _fetch(sel, store=opened, session=session, politeness=politeness, client_id=client_id,
                        client_secret=client_secret, user_agent=user_agent, reddit=reddit, progress=progress)
         meta = dict(items.attrs.get("reddit", {}))
         frame = aggregate_items(items, sel.themes, scorer=scorer)
         meta["items"] = len(items)
         if totals:
-            counts = fetch_reddit_counts(sel.subreddits, sel.start, sel.end, kinds=sel.kinds, store=store,
+            counts = fetch_reddit_counts(sel.subreddits, sel.start, sel.end, kinds=sel.kinds, store=opened,
                                          session=session, politeness=politeness)
             frame, meta["coverage"] = _with_totals(frame, items, counts)
-        if store is not None:
+        if opened is not None:
             run = "reddit:" + _key(backend=sel.backend, subreddits=[s.lower() for s in sel.subreddits],
                                    kinds=sel.kinds, start=meta["start"], end=meta["end"],
                                    themes=[(t.name, t.regex.pattern) for t in sel.themes])[:16]
-            store.put_observations(frame, run=run)
+            opened.put_observations(frame, run=run)
             meta["run"] = run
-    finally:
-        if own_store and store is not None:
-            store.close()
     frame.attrs["reddit"] = meta
     return frame
 
@@ -558,17 +544,15 @@ def _collect_archives(
     subreddits = _subreddits(subreddits)
     frame = read_reddit_archives(archives, subreddits=subreddits, themes=themes, start=start, end=end,
                                  client=client, checkpoint=checkpoint, progress=progress, scorer=scorer)
-    store, own_store = _open_store(store)
-    if store is not None:
-        try:
+    from ..store import _opened
+
+    with _opened(store) as opened:
+        if opened is not None:
             files = [str(a) for a in ([archives] if isinstance(archives, (str, os.PathLike)) else archives)]
             run = "reddit:" + _key(backend=ARCHIVE, subreddits=[s.lower() for s in subreddits], files=files,
                                    start=start, end=end, themes=[(t.name, t.reddit_patterns) for t in themes])[:16]
-            store.put_observations(frame, run=run)
+            opened.put_observations(frame, run=run)
             frame.attrs["reddit"]["run"] = run
-        finally:
-            if own_store:
-                store.close()
     return frame
 
 

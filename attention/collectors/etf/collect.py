@@ -200,42 +200,40 @@ def collect_etf_shares(
     first = utc_day(start, "start") if start is not None else last - pd.Timedelta(days=365)
     if first > last:
         raise DataError(f"start: expected a date on or before end ({last:%Y-%m-%d}), got {first:%Y-%m-%d}")
-    from ...store import Store
+    from ...store import _opened
 
-    opened = store if store is None or isinstance(store, Store) else Store(store)
     days = trading_days(first, last)
     total = sum(1 if ISSUERS[t] == "spdr" else len(days) for t in wanted)
     bar = _progress_bar(total) if progress else None
     http = HttpClient(SOURCE, session=session, politeness=politeness or ISSUER_POLITENESS, name="ETF issuer")
-    run = _Run(http, opened, bar)
     frames: list[pd.DataFrame] = []
-    try:
-        for ticker in wanted:
-            if ISSUERS[ticker] == "spdr":
-                http.name = "State Street SPDR"
-                frames.append(run.spdr(ticker, last))
-            else:
-                http.name = "iShares"
-                records = [r for r in (run.ishares(ticker, day) for day in days) if r is not None]
-                if records:
-                    table = pd.DataFrame(records).drop(columns="ticker")
-                    frames.append(tidy_shares(table, ticker=ticker, error=UpstreamFormatError,
-                                              what=f"iShares {ticker} holdings {first:%Y-%m-%d}..{last:%Y-%m-%d}"))
-        frame = pd.concat(frames, ignore_index=True) if frames else empty_shares()
-        naive = frame["date"].dt.tz_convert(None)
-        frame = validate_observations(frame[(naive >= first) & (naive <= last)])
-        meta: dict[str, Any] = {"issuers": {t: ISSUERS[t] for t in wanted}, "fetched": run.fetched,
-                                "cached": run.cached, "skipped": run.skipped, "requests": http.sent,
-                                "trading_days": len(days)}
-        if opened is not None and not frame.empty:
-            label = json.dumps({"tickers": wanted, "start": f"{first:%Y-%m-%d}", "end": f"{last:%Y-%m-%d}"})
-            meta["run"] = f"{SOURCE}:" + hashlib.sha256(label.encode()).hexdigest()[:16]
-            opened.put_observations(frame, run=meta["run"])
-    finally:
-        if bar is not None:
-            bar.close()
-        if opened is not store and opened is not None:
-            opened.close()
+    with _opened(store) as opened:
+        run = _Run(http, opened, bar)
+        try:
+            for ticker in wanted:
+                if ISSUERS[ticker] == "spdr":
+                    http.name = "State Street SPDR"
+                    frames.append(run.spdr(ticker, last))
+                else:
+                    http.name = "iShares"
+                    records = [r for r in (run.ishares(ticker, day) for day in days) if r is not None]
+                    if records:
+                        table = pd.DataFrame(records).drop(columns="ticker")
+                        frames.append(tidy_shares(table, ticker=ticker, error=UpstreamFormatError,
+                                                  what=f"iShares {ticker} holdings {first:%Y-%m-%d}..{last:%Y-%m-%d}"))
+            frame = pd.concat(frames, ignore_index=True) if frames else empty_shares()
+            naive = frame["date"].dt.tz_convert(None)
+            frame = validate_observations(frame[(naive >= first) & (naive <= last)])
+            meta: dict[str, Any] = {"issuers": {t: ISSUERS[t] for t in wanted}, "fetched": run.fetched,
+                                    "cached": run.cached, "skipped": run.skipped, "requests": http.sent,
+                                    "trading_days": len(days)}
+            if opened is not None and not frame.empty:
+                label = json.dumps({"tickers": wanted, "start": f"{first:%Y-%m-%d}", "end": f"{last:%Y-%m-%d}"})
+                meta["run"] = f"{SOURCE}:" + hashlib.sha256(label.encode()).hexdigest()[:16]
+                opened.put_observations(frame, run=meta["run"])
+        finally:
+            if bar is not None:
+                bar.close()
     frame.attrs["etf_shares"] = meta
     return frame
 
