@@ -412,17 +412,17 @@ class _Aliases:
 
     def _behind_hyphen(self, low: bytes | bytearray, key: bytes, at: int, start: int, stop: int) -> bool:
         """Whether a match holding the literal at ``at`` hides behind a Unicode hyphen (read as "-" when matched)."""
-        for regex, width in self.keys[key]:
-            # The match's ``width`` characters take at most 6 bytes each (an escape such as \u2011).
-            lo = start if width is None else max(start, at - 6 * width)
-            hi = stop if width is None else min(stop, at + len(key) + 6 * width)
-            window = bytes(low[lo:hi])
-            if any(stem in window for stem in _HYPHEN_STEMS):
-                for hyphen in _HYPHEN_BYTES:
-                    window = window.replace(hyphen, b"-")
-                if regex.search(window):
-                    return True
-        return False
+        widths = [width for _, width in self.keys[key] if width is not None]
+        # A match's characters take at most 6 bytes each (an escape such as \u2011).
+        reach = 6 * max(widths) if len(widths) == len(self.keys[key]) else None
+        lo = start if reach is None else max(start, at - reach)
+        hi = stop if reach is None else min(stop, at + len(key) + reach)
+        if all(low.find(stem, lo, hi) < 0 for stem in _HYPHEN_STEMS):  # the usual case: nothing to fold
+            return False
+        window = bytes(low[lo:hi])
+        for hyphen in _HYPHEN_BYTES:
+            window = window.replace(hyphen, b"-")
+        return any(regex.search(window) for regex, _ in self.keys[key])
 
     def search(self, line: bytes | bytearray) -> bool:
         """Whether ``line`` may mention a theme."""
